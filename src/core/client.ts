@@ -1,0 +1,468 @@
+// One client connection: bytes in through the parser, operations on its account, MSG frames out.
+
+import type { Duplex } from 'node:stream';
+import { ProtocolParser, type ParserHandler } from '../protocol/parser.js';
+import { ClosedReason, WireError, type ClosedReasonText } from '../protocol/wire-errors.js';
+import { OK_FRAME, PING_FRAME, PONG_FRAME, errFrame, NO_RESPONDERS_HEADER } from '../protocol/frames.js';
+import { isValidLiteralSubject, isValidSubject, subjectMatches } from '../subjects/subject.js';
+import type { Account } from './account.js';
+import { OutboundBuffer, writeDecimal, writeLatin1 } from './outbound.js';
+import { Subscription } from './subscription.js';
+import type { Server } from './server.js';
+import { parseConnectOptions, type ConnectOptions } from '../protocol/connect-options.js';
+
+/** What kind of peer a connection is. Routes, leaf nodes and others arrive with later capabilities. */
+export const ConnectionKind = {
+  Client: 'Client',
+} as const;
+export type ConnectionKindName = (typeof ConnectionKind)[keyof typeof ConnectionKind];
+
+const MSG_OP = Buffer.from('MSG ');
+const HMSG_OP = Buffer.from('HMSG ');
+/** Room for the size fields, spaces and CRLFs around a payload. */
+const FRAME_OVERHEAD = 32;
+
+export class Client implements ParserHandler {
+  readonly parser: ProtocolParser;
+  readonly outbound = new OutboundBuffer();
+  readonly subscriptions = new Map<string, Subscription>();
+  readonly start = new Date();
+  readonly kind: ConnectionKindName = ConnectionKind.Client;
+
+  connectOptions: ConnectOptions | null = null;
+  connectReceived = false;
+  /** Copied from CONNECT for the hot path. */
+  verbose = false;
+  pedantic = false;
+  echo = true;
+  headers = false;
+  noResponders = false;
+  /** The authenticated user, for monitoring and logs. */
+  user = '';
+
+  closed = false;
+  closedReason: ClosedReasonText | '' = '';
+  stop: Date | null = null;
+  /** Queued in the server's list of connections to flush this turn. */
+  dirty = false;
+
+  inMsgs = 0;
+  inBytes = 0;
+  outMsgs = 0;
+  outBytes = 0;
+  lastActivity = Date.now();
+  pingsOut = 0;
+  /** Round-trip time of the last server PING, in ms; 0 until measured. */
+  rttMs = 0;
+  private pingSentAt = 0;
+  private pingTimer: NodeJS.Timeout | null = null;
+  private authTimer: NodeJS.Timeout | null = null;
+  private writeDeadlineTimer: NodeJS.Timeout | null = null;
+  /** Socket pending bytes as of the last flush. */
+  private socketPending = 0;
+  private readonly logPrefix: string;
+
+  constructor(
+    readonly server: Server,
+    readonly id: number,
+    readonly socket: Duplex,
+    public account: Account,
+    readonly remoteHost: string,
+    readonly remotePort: number,
+  ) {
+    this.parser = new ProtocolParser(this, { maxControlLine: server.options.maxControlLine });
+    this.logPrefix = `${remoteHost}:${remotePort} - cid:${id} - `;
+  }
+
+  /** Sends INFO and starts timers; the server calls this once the connection is registered. */
+  begin(infoJson: string, authRequired: boolean): void {
+    this.parser.awaitingConnect = authRequired;
+    this.sendRaw(`INFO ${infoJson} \r\n`);
+    if (authRequired) this.authTimer = setTimeout(authTimeoutFired, this.server.options.authTimeoutMs, this);
+    this.schedulePing();
+  }
+
+  // ---- bytes in ----
+
+  onData(chunk: Buffer): void {
+    if (this.closed) return;
+    this.lastActivity = Date.now();
+    if (this.server.logger.traceEnabled) this.traceIn(chunk);
+    this.parser.parse(chunk);
+  }
+
+  processConnect(json: string): void {
+    const result = parseConnectOptions(json);
+    if (typeof result === 'string') {
+      this.debug(`CONNECT rejected: ${result}`);
+      this.close(ClosedReason.ProtocolViolation);
+      return;
+    }
+    const server = this.server;
+    const authorized = server.authenticate(this, result);
+    if (!authorized) {
+      this.authViolation();
+      return;
+    }
+    if (result.protocol < 0 || result.protocol > 1) {
+      this.sendErrAndClose(WireError.InvalidClientProtocol, ClosedReason.BadClientProtocolVersion);
+      return;
+    }
+    this.connectOptions = result;
+    this.verbose = result.verbose;
+    this.pedantic = result.pedantic;
+    this.echo = result.echo;
+    this.headers = result.headers && !server.options.noHeaderSupport;
+    this.parser.headersAllowed = this.headers;
+    if (result.noResponders && !this.headers) {
+      this.sendErrAndClose(WireError.NoRespondersRequiresHeaders, ClosedReason.ProtocolViolation);
+      return;
+    }
+    this.noResponders = result.noResponders;
+    this.connectReceived = true;
+    this.parser.awaitingConnect = false;
+    if (this.authTimer !== null) {
+      clearTimeout(this.authTimer);
+      this.authTimer = null;
+    }
+    if (this.verbose) this.sendOk();
+  }
+
+  checkPubSize(subject: string, size: number): boolean {
+    const maxPayload = this.server.options.maxPayload;
+    if (size > maxPayload) {
+      this.server.logger.error(`${this.logPrefix}Maximum Payload Violation: ${size} vs ${maxPayload} on "${subject}"`);
+      this.sendErrAndClose(WireError.MaxPayload, ClosedReason.MaxPayloadExceeded);
+      return false;
+    }
+    if (this.pedantic && !isValidLiteralSubject(subject)) this.sendErr(WireError.InvalidPublishSubject);
+    return true;
+  }
+
+  processPub(subject: string, reply: string, headerSize: number, message: Buffer): void {
+    const size = message.length;
+    this.inMsgs++;
+    this.inBytes += size;
+    const server = this.server;
+    server.inMsgs++;
+    server.inBytes += size;
+    if (this.verbose) this.sendOk();
+    const delivered = server.route(this.account, subject, reply, headerSize, message, this);
+    if (!delivered && reply.length > 0 && this.noResponders) this.sendNoResponders(reply);
+  }
+
+  processSub(subject: string, queue: string, sid: string): void {
+    if (!isValidSubject(subject)) {
+      this.sendErr(WireError.InvalidSubject);
+      return;
+    }
+    const maxSubs = this.server.options.maxSubscriptions;
+    if (maxSubs > 0 && this.subscriptions.size >= maxSubs) {
+      this.server.logger.error(`${this.logPrefix}Maximum Subscriptions Exceeded (max ${maxSubs})`);
+      this.sendErr(WireError.MaxSubscriptions);
+      return;
+    }
+    // A repeated sid is ignored, as nats-server does.
+    if (!this.subscriptions.has(sid)) {
+      const sub = new Subscription(subject, queue, sid, this, null);
+      this.subscriptions.set(sid, sub);
+      this.account.sublist.insert(sub);
+    }
+    if (this.verbose) this.sendOk();
+  }
+
+  processUnsub(sid: string, max: number): void {
+    const sub = this.subscriptions.get(sid);
+    if (sub !== undefined) {
+      if (max > 0 && sub.delivered < max) sub.max = max;
+      else this.removeSubscription(sub);
+    }
+    if (this.verbose) this.sendOk();
+  }
+
+  processPing(): void {
+    this.sendRaw(PONG_FRAME);
+  }
+
+  processPong(): void {
+    this.pingsOut = 0;
+    if (this.pingSentAt > 0) {
+      this.rttMs = Date.now() - this.pingSentAt;
+      this.pingSentAt = 0;
+    }
+  }
+
+  processClientErr(text: string): void {
+    this.debug(`Client Error ${text}`);
+    this.close(ClosedReason.ParseError);
+  }
+
+  protocolError(wireError: string, detail: string): void {
+    this.server.logger.error(`${this.logPrefix}Client parser ERROR: ${detail}`);
+    if (wireError === WireError.MaxControlLine) this.sendErrAndClose(wireError, ClosedReason.MaxControlLineExceeded);
+    else if (wireError !== '') this.sendErrAndClose(wireError, ClosedReason.ParseError);
+    else this.close(ClosedReason.ProtocolViolation);
+  }
+
+  authViolationBeforeConnect(): void {
+    this.authViolation();
+  }
+
+  // ---- bytes out ----
+
+  /**
+   * Appends one MSG or HMSG frame for `sub`. Returns false when the connection cannot take it.
+   * The caller has already checked echo.
+   */
+  deliver(sub: Subscription, subject: string, reply: string, headerSize: number, message: Buffer): boolean {
+    if (this.closed) return false;
+    let body = message;
+    let hdr = headerSize;
+    if (hdr >= 0 && !this.headers) {
+      // A client without header support gets the body only, as nats-server does.
+      body = message.subarray(hdr);
+      hdr = -1;
+    }
+    if (sub.prefixSubject !== subject) {
+      sub.prefixSubject = subject;
+      sub.prefix = null;
+      sub.hprefix = null;
+    }
+    let prefix: Buffer;
+    if (hdr < 0) prefix = sub.prefix ??= buildPrefix(MSG_OP, subject, sub.sidBytes);
+    else prefix = sub.hprefix ??= buildPrefix(HMSG_OP, subject, sub.sidBytes);
+    const size = body.length;
+    const out = this.outbound;
+    const slab = out.reserve(prefix.length + reply.length + FRAME_OVERHEAD + size);
+    let at = out.at;
+    const start = at;
+    slab.set(prefix, at);
+    at += prefix.length;
+    if (reply.length > 0) {
+      at += writeLatin1(slab, at, reply);
+      slab[at++] = 32;
+    }
+    if (hdr >= 0) {
+      at += writeDecimal(slab, at, hdr);
+      slab[at++] = 32;
+    }
+    at += writeDecimal(slab, at, size);
+    slab[at++] = 13;
+    slab[at++] = 10;
+    if (size > 0) {
+      slab.set(body, at);
+      at += size;
+    }
+    slab[at++] = 13;
+    slab[at++] = 10;
+    out.advance(at - start);
+    this.outMsgs++;
+    this.outBytes += size;
+    const server = this.server;
+    server.outMsgs++;
+    server.outBytes += size;
+    if (!this.dirty) server.markDirty(this);
+    if (server.logger.traceEnabled) this.trace(`->> [${hdr >= 0 ? 'HMSG' : 'MSG'} ${subject} ${sub.sid}${reply ? ' ' + reply : ''} ${size}]`);
+    sub.delivered++;
+    if (sub.max > 0 && sub.delivered >= sub.max) this.removeSubscription(sub);
+    return true;
+  }
+
+  sendRaw(frame: Buffer | string): void {
+    if (this.closed) return;
+    if (typeof frame === 'string') this.outbound.appendLatin1(frame);
+    else this.outbound.appendBuffer(frame);
+    if (!this.dirty) this.server.markDirty(this);
+  }
+
+  sendOk(): void {
+    this.sendRaw(OK_FRAME);
+  }
+
+  sendErr(text: string): void {
+    if (this.server.logger.traceEnabled) this.trace(`->> [-ERR '${text}']`);
+    this.sendRaw(errFrame(text));
+  }
+
+  sendPing(): void {
+    this.pingSentAt = Date.now();
+    this.pingsOut++;
+    this.sendRaw(PING_FRAME);
+  }
+
+  /** Writes pending bytes to the socket; called by the server once per event-loop turn. */
+  flush(): void {
+    this.dirty = false;
+    if (this.closed && this.socket.destroyed) return;
+    const pending = this.outbound.pending;
+    if (pending === 0) return;
+    const ok = this.outbound.flushTo(this.socket);
+    this.socketPending = this.socket.writableLength;
+    if (this.socketPending > this.server.options.maxPending && !this.closed) {
+      this.slowConsumer(ClosedReason.SlowConsumerPendingBytes, `MaxPending of ${this.server.options.maxPending} Exceeded`);
+      return;
+    }
+    if (!ok && this.writeDeadlineTimer === null && !this.closed) {
+      this.writeDeadlineTimer = setTimeout(writeDeadlineFired, this.server.options.writeDeadlineMs, this);
+    }
+  }
+
+  /** The socket drained what we gave it: any write deadline is met. */
+  onDrain(): void {
+    this.socketPending = 0;
+    if (this.writeDeadlineTimer !== null) {
+      clearTimeout(this.writeDeadlineTimer);
+      this.writeDeadlineTimer = null;
+    }
+  }
+
+  /** Bytes waiting to go out: ours and the socket's. */
+  get pendingBytes(): number {
+    return this.outbound.pending + this.socketPending;
+  }
+
+  // ---- subscriptions ----
+
+  removeSubscription(sub: Subscription): void {
+    if (this.subscriptions.get(sub.sid) !== sub) return;
+    this.subscriptions.delete(sub.sid);
+    this.account.sublist.remove(sub);
+  }
+
+  /** The client's own subscription that a reply subject would reach, for the no-responders status. */
+  private subscriptionForReply(reply: string): Subscription | null {
+    for (const sub of this.subscriptions.values()) {
+      if (sub.queue === '' && subjectMatches(sub.subject, reply)) return sub;
+    }
+    return null;
+  }
+
+  private sendNoResponders(reply: string): void {
+    const sub = this.subscriptionForReply(reply);
+    if (sub === null) return;
+    this.deliver(sub, reply, '', NO_RESPONDERS_HEADER.length, NO_RESPONDERS_HEADER);
+  }
+
+  // ---- liveness ----
+
+  private schedulePing(): void {
+    const interval = this.server.options.pingIntervalMs;
+    if (interval > 0) this.pingTimer = setTimeout(pingTimerFired, interval, this);
+  }
+
+  /** nats-server skips a PING when the client was recently active, once the round trip is known. */
+  onPingTimer(): void {
+    this.pingTimer = null;
+    if (this.closed) return;
+    const options = this.server.options;
+    if (this.pingsOut + 1 > options.pingMax) {
+      this.debug('Stale Client Connection - Closing');
+      this.sendErrAndClose(WireError.StaleConnection, ClosedReason.StaleConnection);
+      return;
+    }
+    const idleFor = Date.now() - this.lastActivity;
+    if (this.rttMs === 0 || idleFor >= options.pingIntervalMs) this.sendPing();
+    this.schedulePing();
+  }
+
+  onAuthTimeout(): void {
+    this.authTimer = null;
+    if (this.closed || this.connectReceived) return;
+    this.server.logger.error(`${this.logPrefix}Authentication Timeout`);
+    this.sendErrAndClose(WireError.AuthTimeout, ClosedReason.AuthenticationTimeout);
+  }
+
+  onWriteDeadline(): void {
+    this.writeDeadlineTimer = null;
+    if (this.closed) return;
+    this.slowConsumer(ClosedReason.SlowConsumerWriteDeadline, `WriteDeadline of ${this.server.options.writeDeadlineMs}ms Exceeded`);
+  }
+
+  // ---- closing ----
+
+  private slowConsumer(reason: ClosedReasonText, why: string): void {
+    this.server.slowConsumers++;
+    this.server.logger.notice(`${this.logPrefix}Slow Consumer Detected: ${why}`);
+    // Nothing more can be written in time: drop what is queued and cut the connection.
+    this.outbound.discard();
+    this.close(reason, true);
+  }
+
+  private authViolation(): void {
+    this.server.logger.error(`${this.logPrefix}authentication error`);
+    this.sendErrAndClose(WireError.AuthViolation, ClosedReason.AuthenticationViolation);
+  }
+
+  sendErrAndClose(text: string, reason: ClosedReasonText): void {
+    this.sendErr(text);
+    this.close(reason);
+  }
+
+  /**
+   * Closes the connection: pending output (such as a final -ERR) is written first unless `abort`.
+   * Subscriptions leave the account at once.
+   */
+  close(reason: ClosedReasonText, abort = false): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.closedReason = reason;
+    this.stop = new Date();
+    for (const timer of [this.pingTimer, this.authTimer, this.writeDeadlineTimer]) if (timer !== null) clearTimeout(timer);
+    this.pingTimer = this.authTimer = this.writeDeadlineTimer = null;
+    for (const sub of this.subscriptions.values()) this.account.sublist.remove(sub);
+    this.server.removeClient(this);
+    if (abort) {
+      this.socket.destroy();
+      return;
+    }
+    if (this.outbound.pending > 0) this.outbound.flushTo(this.socket);
+    this.socket.end();
+    // A peer that never reads would keep the socket half-open: give it a little time, then cut it.
+    setTimeout(destroySocket, 2000, this.socket).unref();
+  }
+
+  /** The socket went away underneath us. */
+  onSocketClosed(hadError: boolean): void {
+    if (!this.closed) this.close(hadError ? ClosedReason.ReadError : ClosedReason.ClientClosed, true);
+  }
+
+  // ---- logging ----
+
+  debug(text: string): void {
+    if (this.server.logger.debugEnabled) this.server.logger.debug(this.logPrefix + text);
+  }
+
+  trace(text: string): void {
+    this.server.logger.trace(this.logPrefix + text);
+  }
+
+  private traceIn(chunk: Buffer): void {
+    const max = this.server.options.maxTracedMsgLen;
+    let text = chunk.toString('latin1').replace(/\r\n$/, '');
+    if (max > 0 && text.length > max) text = text.slice(0, max) + '...';
+    this.trace(`<<- [${text.replace(/\r\n/g, '\\r\\n')}]`);
+  }
+}
+
+function buildPrefix(op: Buffer, subject: string, sidBytes: Buffer): Buffer {
+  const prefix = Buffer.allocUnsafe(op.length + subject.length + sidBytes.length);
+  op.copy(prefix, 0);
+  prefix.write(subject, op.length, 'latin1');
+  sidBytes.copy(prefix, op.length + subject.length);
+  return prefix;
+}
+
+// Timer callbacks take the client as an argument, so no closure is made per timer.
+function pingTimerFired(client: Client): void {
+  client.onPingTimer();
+}
+function authTimeoutFired(client: Client): void {
+  client.onAuthTimeout();
+}
+function writeDeadlineFired(client: Client): void {
+  client.onWriteDeadline();
+}
+function destroySocket(socket: Duplex): void {
+  if (!socket.destroyed) socket.destroy();
+}
+

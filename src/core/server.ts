@@ -1,0 +1,265 @@
+// The server: accounts, connections, the route of every message, and the lifecycle (start, reload, lame duck, stop).
+
+import os from 'node:os';
+import type { Duplex } from 'node:stream';
+import { createServer as createServerKeyPair } from '@nats-io/nkeys';
+import type { Options } from '../config/options.js';
+import { ClosedReason, WireError, type ClosedReasonText } from '../protocol/wire-errors.js';
+import type { ConnectOptions } from '../protocol/connect-options.js';
+import { buildAuthenticator, type Authenticator } from '../auth/simple-auth.js';
+import { Account, GLOBAL_ACCOUNT } from './account.js';
+import { Client } from './client.js';
+import { deliverToMatches } from './delivery.js';
+import { Logger } from './logger.js';
+import { buildInfo, type ServerInfo } from './server-info.js';
+
+
+/** A listener a transport opened, as the ports file and monitoring report it. */
+export interface ListenerRecord {
+  /** 'nats', 'monitoring', 'websocket', 'cluster', 'leafnode' — the ports file's keys. */
+  kind: string;
+  scheme: string;
+  host: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export class Server {
+  options: Options;
+  readonly logger: Logger;
+  readonly id: string;
+  readonly name: string;
+  readonly startTime = new Date();
+  readonly accounts = new Map<string, Account>();
+  readonly globalAccount: Account;
+  readonly clients = new Map<number, Client>();
+  readonly listeners: ListenerRecord[] = [];
+
+  // Counters, read by monitoring.
+  inMsgs = 0;
+  inBytes = 0;
+  outMsgs = 0;
+  outBytes = 0;
+  slowConsumers = 0;
+  totalConnections = 0;
+
+  lameDuck = false;
+  shuttingDown = false;
+  private nextClientId = 1;
+  private authenticator: Authenticator | null;
+  private dirtyClients: Client[] = [];
+  private flushScheduled = false;
+  private info: ServerInfo;
+  private readonly shutdownHooks: (() => Promise<void> | void)[] = [];
+
+  constructor(options: Options, logger?: Logger) {
+    this.options = options;
+    this.logger = logger ?? new Logger({ debug: options.debug, trace: options.trace, logtime: options.logtime, logFile: options.logFile, logSizeLimit: options.logSizeLimit });
+    this.id = createServerKeyPair().getPublicKey();
+    this.name = options.serverName || this.id;
+    this.globalAccount = this.registerAccount(GLOBAL_ACCOUNT);
+    this.authenticator = buildAuthenticator(options.authorization, options.noAuthUser);
+    this.info = this.makeInfo();
+  }
+
+  get authRequired(): boolean {
+    return this.authenticator !== null;
+  }
+
+  registerAccount(name: string): Account {
+    let account = this.accounts.get(name);
+    if (account === undefined) {
+      account = new Account(name, this.options.disableSublistCache ? 0 : undefined);
+      this.accounts.set(name, account);
+    }
+    return account;
+  }
+
+  /** A transport reports the address it listens on; the client listener's port goes into INFO. */
+  addListener(record: ListenerRecord): void {
+    this.listeners.push(record);
+    if (record.kind === 'nats') this.info = this.makeInfo();
+  }
+
+  /** Runs on shutdown, after the listeners close and before clients are closed. */
+  onShutdown(hook: () => Promise<void> | void): void {
+    this.shutdownHooks.push(hook);
+  }
+
+  /** The INFO every client gets, without the per-client fields. */
+  get serverInfo(): ServerInfo {
+    return this.info;
+  }
+
+  private makeInfo(): ServerInfo {
+    const listener = this.listeners.find((l) => l.kind === 'nats');
+    return buildInfo(this, listener?.host ?? this.options.host, listener?.port ?? this.options.port);
+  }
+
+  // ---- connections ----
+
+  /** Takes a new connection from a transport. Returns null when the server refuses it. */
+  acceptConnection(socket: Duplex, remoteHost: string, remotePort: number): Client | null {
+    if (this.shuttingDown || this.lameDuck) {
+      socket.destroy();
+      return null;
+    }
+    const id = this.nextClientId++;
+    const client = new Client(this, id, socket, this.globalAccount, remoteHost, remotePort);
+    socket.on('data', (chunk: Buffer) => client.onData(chunk));
+    socket.on('drain', () => client.onDrain());
+    socket.on('error', (err: Error) => client.debug(`socket error: ${err.message}`));
+    socket.on('close', (hadError: boolean) => client.onSocketClosed(hadError));
+    const clientInfo = { ...this.info, client_id: id, client_ip: remoteHost };
+    if (this.clients.size >= this.options.maxConnections) {
+      client.sendRaw(`INFO ${JSON.stringify(clientInfo)} \r\n`);
+      this.logger.error(`${remoteHost}:${remotePort} - cid:${id} - maximum connections exceeded`);
+      client.sendErrAndClose(WireError.MaxConnections, ClosedReason.MaxConnectionsExceeded);
+      this.flushDirty();
+      return null;
+    }
+    this.clients.set(id, client);
+    this.globalAccount.clients.add(client);
+    this.totalConnections++;
+    client.debug('Client connection created');
+    client.begin(JSON.stringify(clientInfo), this.authRequired);
+    return client;
+  }
+
+  /** Called by a client as it closes. */
+  removeClient(client: Client): void {
+    if (this.clients.delete(client.id)) {
+      client.account.clients.delete(client);
+      client.debug(`Client connection closed: ${client.closedReason}`);
+    }
+  }
+
+  /** Checks CONNECT credentials and binds the client to its user. */
+  authenticate(client: Client, connect: ConnectOptions): boolean {
+    if (this.authenticator === null) return true;
+    const user = this.authenticator.check(connect);
+    if (user === null) return false;
+    client.user = user;
+    return true;
+  }
+
+  // ---- messages ----
+
+  /** Routes a message within an account. Returns whether any subscription received it. */
+  route(account: Account, subject: string, reply: string, headerSize: number, message: Buffer, sender: Client | null): boolean {
+    return deliverToMatches(account.sublist.match(subject), subject, reply, headerSize, message, sender);
+  }
+
+  /** Publishes from inside the server (services such as JetStream). `headers` may be null. */
+  publish(account: Account, subject: string, reply: string, headers: Buffer | null, payload: Buffer): boolean {
+    let message = payload;
+    let headerSize = -1;
+    if (headers !== null && headers.length > 0) {
+      message = Buffer.concat([headers, payload]);
+      headerSize = headers.length;
+    }
+    return this.route(account, subject, reply, headerSize, message, null);
+  }
+
+  /** Queues a client for the one flush of this event-loop turn. */
+  markDirty(client: Client): void {
+    client.dirty = true;
+    this.dirtyClients.push(client);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(flushDirtyFired, this);
+    }
+  }
+
+  flushDirty(): void {
+    this.flushScheduled = false;
+    const dirty = this.dirtyClients;
+    if (dirty.length === 0) return;
+    this.dirtyClients = [];
+    for (let i = 0; i < dirty.length; i++) {
+      dirty[i].flush();
+    }
+  }
+
+  // ---- lifecycle ----
+
+  /** Applies options read again from the config file (SIGHUP). Returns the names of what changed. */
+  applyReload(next: Options, changed: string[]): void {
+    this.options = next;
+    this.logger.configure({ debug: next.debug, trace: next.trace, logtime: next.logtime, logFile: next.logFile, logSizeLimit: next.logSizeLimit });
+    this.authenticator = buildAuthenticator(next.authorization, next.noAuthUser);
+    this.info = this.makeInfo();
+    for (const client of this.clients.values()) client.parser.maxControlLine = next.maxControlLine;
+    this.logger.notice(`Reloaded server configuration${changed.length ? ': ' + changed.join(', ') : ''}`);
+  }
+
+  /**
+   * Lame duck mode: stop accepting, tell clients (INFO with ldm), wait the grace period, then close the
+   * clients spread over the lame duck duration, then shut down.
+   */
+  async enterLameDuckMode(): Promise<void> {
+    if (this.lameDuck || this.shuttingDown) return;
+    this.lameDuck = true;
+    this.logger.notice('Entering lame duck mode, stop accepting new clients');
+    await this.closeListeners();
+    const ldmInfo = `INFO ${JSON.stringify({ ...this.info, ldm: true })} \r\n`;
+    for (const client of this.clients.values()) client.sendRaw(ldmInfo);
+    this.flushDirty();
+    const grace = this.options.lameDuckGracePeriodMs;
+    const duration = Math.max(0, this.options.lameDuckDurationMs - grace);
+    if (this.clients.size > 0) {
+      this.logger.notice(`Waiting ${grace / 1000}s before closing ${this.clients.size} client(s)`);
+      await delay(grace);
+      const clients = [...this.clients.values()];
+      const step = clients.length > 0 ? duration / clients.length : 0;
+      for (const client of clients) {
+        client.close(ClosedReason.LameDuckMode);
+        this.flushDirty();
+        if (step > 0) await delay(Math.min(step, 1000));
+      }
+    }
+    await this.shutdown();
+  }
+
+  async shutdown(reason: ClosedReasonText = ClosedReason.ServerShutdown): Promise<void> {
+    if (this.shuttingDown) return;
+    this.shuttingDown = true;
+    this.logger.notice('Initiating Shutdown...');
+    await this.closeListeners();
+    for (const hook of this.shutdownHooks) {
+      try {
+        await hook();
+      } catch (err) {
+        this.logger.error(`shutdown: ${(err as Error).message}`);
+      }
+    }
+    for (const client of [...this.clients.values()]) client.close(reason);
+    this.flushDirty();
+    this.logger.notice('Server Exiting..');
+  }
+
+  private async closeListeners(): Promise<void> {
+    const open = this.listeners.splice(0);
+    await Promise.all(open.map((l) => l.close().catch(() => undefined)));
+  }
+
+  /** nats-server lists every address of an unspecified host (0.0.0.0 / ::) in the ports file and INFO. */
+  static addressesFor(host: string): string[] {
+    if (host !== '0.0.0.0' && host !== '::' && host !== '') return [host];
+    const addresses: string[] = ['127.0.0.1', '::1'];
+    for (const list of Object.values(os.networkInterfaces())) {
+      for (const entry of list ?? []) {
+        if (!entry.internal) addresses.push(entry.address);
+      }
+    }
+    return [...new Set(addresses)];
+  }
+}
+
+function flushDirtyFired(server: Server): void {
+  server.flushDirty();
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,27 @@
+// A small seeded pseudo-random generator (mulberry32), so property and fuzz tests can be replayed by seed.
+
+export class Random {
+  private state: number;
+  constructor(readonly seed: number) {
+    this.state = seed >>> 0;
+  }
+  /** A float in [0, 1). */
+  next(): number {
+    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+  /** An integer in [0, n). */
+  int(n: number): number {
+    return Math.floor(this.next() * n);
+  }
+  pick<T>(items: readonly T[]): T {
+    return items[this.int(items.length)];
+  }
+}
+
+/** The seed for a test run: SEED from the environment to replay, otherwise fresh and printed on failure. */
+export function testSeed(): number {
+  return process.env.SEED ? Number(process.env.SEED) : Math.floor(Math.random() * 2 ** 31);
+}
