@@ -21,6 +21,10 @@ const MSG_OP = Buffer.from('MSG ');
 const HMSG_OP = Buffer.from('HMSG ');
 /** Room for the size fields, spaces and CRLFs around a payload. */
 const FRAME_OVERHEAD = 32;
+/** nats-server's first PING to a client comes after at most this long. */
+const FIRST_PING_MS = 2000;
+/** Round trips are measured again after an hour, as nats-server does. */
+const RTT_MEASUREMENT_INTERVAL_MS = 3_600_000;
 
 export class Client implements ParserHandler {
   readonly parser: ProtocolParser;
@@ -31,9 +35,9 @@ export class Client implements ParserHandler {
 
   connectOptions: ConnectOptions | null = null;
   connectReceived = false;
-  /** Copied from CONNECT for the hot path. */
-  verbose = false;
-  pedantic = false;
+  /** Copied from CONNECT for the hot path. nats-server treats a connection as verbose and pedantic until CONNECT says otherwise. */
+  verbose = true;
+  pedantic = true;
   echo = true;
   headers = false;
   noResponders = false;
@@ -55,6 +59,8 @@ export class Client implements ParserHandler {
   /** Round-trip time of the last server PING, in ms; 0 until measured. */
   rttMs = 0;
   private pingSentAt = 0;
+  private rttMeasuredAt = 0;
+  private lastPingReceived = 0;
   private pingTimer: NodeJS.Timeout | null = null;
   private authTimer: NodeJS.Timeout | null = null;
   private writeDeadlineTimer: NodeJS.Timeout | null = null;
@@ -79,7 +85,7 @@ export class Client implements ParserHandler {
     this.parser.awaitingConnect = authRequired;
     this.sendRaw(`INFO ${infoJson} \r\n`);
     if (authRequired) this.authTimer = setTimeout(authTimeoutFired, this.server.options.authTimeoutMs, this);
-    this.schedulePing();
+    this.schedulePing(true);
   }
 
   // ---- bytes in ----
@@ -181,13 +187,17 @@ export class Client implements ParserHandler {
   }
 
   processPing(): void {
+    this.lastPingReceived = Date.now();
     this.sendRaw(PONG_FRAME);
   }
 
   processPong(): void {
     this.pingsOut = 0;
     if (this.pingSentAt > 0) {
-      this.rttMs = Date.now() - this.pingSentAt;
+      const now = Date.now();
+      // Sub-millisecond round trips still count as measured.
+      this.rttMs = Math.max(now - this.pingSentAt, 0.001);
+      this.rttMeasuredAt = now;
       this.pingSentAt = 0;
     }
   }
@@ -345,23 +355,39 @@ export class Client implements ParserHandler {
 
   // ---- liveness ----
 
-  private schedulePing(): void {
-    const interval = this.server.options.pingIntervalMs;
-    if (interval > 0) this.pingTimer = setTimeout(pingTimerFired, interval, this);
+  /**
+   * The first PING goes out early (at most 2 s, plus up to 20% jitter) so the round trip is known soon;
+   * later ones every ping_interval, as nats-server does.
+   */
+  private schedulePing(first = false): void {
+    let interval = this.server.options.pingIntervalMs;
+    if (interval <= 0) return;
+    if (first) {
+      interval = Math.min(interval, FIRST_PING_MS);
+      interval += Math.floor(Math.random() * (interval / 5));
+    }
+    this.pingTimer = setTimeout(pingTimerFired, interval, this);
   }
 
-  /** nats-server skips a PING when the client was recently active, once the round trip is known. */
+  /**
+   * A PING is skipped while the client is active, once the round trip is known and recent; only when a
+   * PING is due does an unanswered one count against ping_max (publishing alone does not keep a client alive).
+   */
   onPingTimer(): void {
     this.pingTimer = null;
     if (this.closed) return;
     const options = this.server.options;
-    if (this.pingsOut + 1 > options.pingMax) {
-      this.debug('Stale Client Connection - Closing');
-      this.sendErrAndClose(WireError.StaleConnection, ClosedReason.StaleConnection);
-      return;
+    const now = Date.now();
+    const needRtt = this.rttMs === 0 || now - this.rttMeasuredAt > RTT_MEASUREMENT_INTERVAL_MS;
+    const recentlyActive = now - this.lastActivity < options.pingIntervalMs || now - this.lastPingReceived < options.pingIntervalMs;
+    if (needRtt || !recentlyActive) {
+      if (this.pingsOut + 1 > options.pingMax) {
+        this.debug('Stale Client Connection - Closing');
+        this.sendErrAndClose(WireError.StaleConnection, ClosedReason.StaleConnection);
+        return;
+      }
+      this.sendPing();
     }
-    const idleFor = Date.now() - this.lastActivity;
-    if (this.rttMs === 0 || idleFor >= options.pingIntervalMs) this.sendPing();
     this.schedulePing();
   }
 

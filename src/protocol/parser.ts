@@ -146,14 +146,7 @@ export class ProtocolParser {
               this.state = OP_P;
               i++;
               continue;
-            case 0x48: // H
-              op = this.headersAllowed ? HPUB : 0;
-              if (op === 0) {
-                // nats-server closes without an -ERR when HPUB comes from a client without headers.
-                this.fail('', 'HPUB without headers support');
-                return;
-              }
-              break;
+            case 0x48: op = HPUB; break; // H
             case 0x53: op = SUB; break; // S
             case 0x55: op = UNSUB; break; // U
             case 0x43: op = CONNECT; break; // C
@@ -197,6 +190,11 @@ export class ProtocolParser {
           this.keywordPos++;
           i++;
           if (this.keywordPos === keyword.length) {
+            if (this.op === HPUB && !this.headersAllowed) {
+              // nats-server closes without an -ERR when HPUB comes from a client without headers.
+              this.fail('', 'HPUB without headers support');
+              return;
+            }
             this.state = HAS_ARGS[this.op] ? OP_AFTER_KEYWORD : OP_SKIP_TO_EOL;
           }
           continue;
@@ -214,6 +212,11 @@ export class ProtocolParser {
           continue;
         }
         case OP_AFTER_KEYWORD: {
+          if ((b === CR || b === LF) && (this.op === CONNECT || this.op === INFO)) {
+            // nats-server closes without a word on a CONNECT or INFO with nothing to decode.
+            this.fail('', 'missing JSON');
+            return;
+          }
           if (b !== SPACE && b !== TAB) {
             this.fail(WireError.UnknownOp, 'unknown op');
             return;
@@ -423,7 +426,8 @@ export class ProtocolParser {
         if (headerSize < 0 || size < 0 || headerSize > size) return this.badArgs('HPUB sizes');
         this.pubSubject = this.subjectArg(0);
         this.pubReply = count === 4 ? this.argString(1) : '';
-        this.pubHeaderSize = headerSize;
+        // An empty header block is delivered as a plain message, as nats-server does.
+        this.pubHeaderSize = headerSize === 0 ? -1 : headerSize;
         return this.startPayload(size);
       }
       case SUB: {
@@ -444,7 +448,12 @@ export class ProtocolParser {
         return !this.dead;
       }
       case INFO:
-        return true; // clients may send INFO; nats-server ignores it from clients
+        // Clients may send INFO; nats-server ignores its content but closes on JSON it cannot decode.
+        if (!isJson(source, start, end)) {
+          this.fail('', 'bad INFO JSON');
+          return false;
+        }
+        return true;
       case MINUS_ERR:
         this.dead = true;
         this.handler.processClientErr(latin1(source, start, end));
@@ -470,6 +479,15 @@ export class ProtocolParser {
 }
 
 const EMPTY = Buffer.alloc(0);
+
+function isJson(buf: Buffer, start: number, end: number): boolean {
+  try {
+    JSON.parse(utf8(buf, start, end));
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Buffer#latin1Slice is what toString('latin1') calls after its argument checks; we call it directly. */
 type Latin1Slicer = { latin1Slice(start: number, end: number): string; utf8Slice(start: number, end: number): string };

@@ -148,9 +148,12 @@ export class Sublist<S extends SublistEntry> {
       this.cacheHits++;
       return cached;
     }
+    const tokens = subject.split('.');
+    // A subject with an empty token reaches nobody, not even '>' (nats-server drops such messages).
+    if (tokens.includes('')) return EMPTY_RESULT as SublistResult<S>;
     const plain: S[] = [];
     const queues = new Map<string, S[]>();
-    collect(this.root, subject.split('.'), 0, plain, queues);
+    collect(this.root, tokens, 0, plain, queues);
     const result: SublistResult<S> = { plain, queues: [...queues.values()] };
     if (this.cacheSize > 0) {
       if (this.cache.size >= this.cacheSize) this.shrinkCache();
@@ -216,18 +219,24 @@ export class Sublist<S extends SublistEntry> {
   }
 }
 
+const EMPTY_RESULT: SublistResult<SublistEntry> = { plain: [], queues: [] };
+
+/**
+ * Gathers matches in nats-server's order ('>' first, then '*' branches before the literal path, and at the
+ * last token the literal node before '*'), so one connection with several matching subscriptions sees
+ * its copies in the same order as with nats-server.
+ */
 function collect<S extends SublistEntry>(level: TrieLevel<S>, tokens: string[], index: number, plain: S[], queues: Map<string, S[]>): void {
   const last = index === tokens.length - 1;
   if (level.fullWildcard !== null) addNode(level.fullWildcard, plain, queues);
-  if (level.star !== null) {
-    if (last) addNode(level.star, plain, queues);
-    else if (level.star.next !== null) collect(level.star.next, tokens, index + 1, plain, queues);
-  }
   const node = level.literal.get(tokens[index]);
-  if (node !== undefined) {
-    if (last) addNode(node, plain, queues);
-    else if (node.next !== null) collect(node.next, tokens, index + 1, plain, queues);
+  if (last) {
+    if (node !== undefined) addNode(node, plain, queues);
+    if (level.star !== null) addNode(level.star, plain, queues);
+    return;
   }
+  if (level.star !== null && level.star.next !== null) collect(level.star.next, tokens, index + 1, plain, queues);
+  if (node !== undefined && node.next !== null) collect(node.next, tokens, index + 1, plain, queues);
 }
 
 function addNode<S extends SublistEntry>(node: TrieNode<S>, plain: S[], queues: Map<string, S[]>): void {
