@@ -93,11 +93,11 @@ export class Client implements ParserHandler {
   onData(chunk: Buffer): void {
     if (this.closed) return;
     this.lastActivity = Date.now();
-    if (this.server.logger.traceEnabled) this.traceIn(chunk);
     this.parser.parse(chunk);
   }
 
   processConnect(json: string): void {
+    if (this.server.logger.traceEnabled) this.trace(`<<- [CONNECT ${redactSecrets(json)}]`);
     const result = parseConnectOptions(json);
     if (typeof result === 'string') {
       this.debug(`CONNECT rejected: ${result}`);
@@ -147,6 +147,7 @@ export class Client implements ParserHandler {
 
   processPub(subject: string, reply: string, headerSize: number, message: Buffer): void {
     const size = message.length;
+    if (this.server.logger.traceEnabled) this.tracePub(subject, reply, headerSize, message);
     this.inMsgs++;
     this.inBytes += size;
     const server = this.server;
@@ -158,6 +159,7 @@ export class Client implements ParserHandler {
   }
 
   processSub(subject: string, queue: string, sid: string): void {
+    if (this.server.logger.traceEnabled) this.trace(`<<- [SUB ${subject}${queue ? ' ' + queue : ''} ${sid}]`);
     if (!isValidSubject(subject)) {
       this.sendErr(WireError.InvalidSubject);
       return;
@@ -178,6 +180,7 @@ export class Client implements ParserHandler {
   }
 
   processUnsub(sid: string, max: number): void {
+    if (this.server.logger.traceEnabled) this.trace(`<<- [UNSUB ${sid}${max >= 0 ? ' ' + max : ''}]`);
     const sub = this.subscriptions.get(sid);
     if (sub !== undefined) {
       if (max > 0 && sub.delivered < max) sub.max = max;
@@ -188,10 +191,15 @@ export class Client implements ParserHandler {
 
   processPing(): void {
     this.lastPingReceived = Date.now();
+    if (this.server.logger.traceEnabled) {
+      this.trace('<<- [PING]');
+      this.trace('->> [PONG]');
+    }
     this.sendRaw(PONG_FRAME);
   }
 
   processPong(): void {
+    if (this.server.logger.traceEnabled) this.trace('<<- [PONG]');
     this.pingsOut = 0;
     if (this.pingSentAt > 0) {
       const now = Date.now();
@@ -286,6 +294,7 @@ export class Client implements ParserHandler {
   }
 
   sendOk(): void {
+    if (this.server.logger.traceEnabled) this.trace('->> [OK]');
     this.sendRaw(OK_FRAME);
   }
 
@@ -297,6 +306,7 @@ export class Client implements ParserHandler {
   sendPing(): void {
     this.pingSentAt = Date.now();
     this.pingsOut++;
+    if (this.server.logger.traceEnabled) this.trace('->> [PING]');
     this.sendRaw(PING_FRAME);
   }
 
@@ -462,12 +472,19 @@ export class Client implements ParserHandler {
     this.server.logger.trace(this.logPrefix + text);
   }
 
-  private traceIn(chunk: Buffer): void {
+  private tracePub(subject: string, reply: string, headerSize: number, message: Buffer): void {
+    const op = headerSize >= 0 ? `HPUB ${subject}${reply ? ' ' + reply : ''} ${headerSize} ${message.length}` : `PUB ${subject}${reply ? ' ' + reply : ''} ${message.length}`;
     const max = this.server.options.maxTracedMsgLen;
-    let text = chunk.toString('latin1').replace(/\r\n$/, '');
-    if (max > 0 && text.length > max) text = text.slice(0, max) + '...';
-    this.trace(`<<- [${text.replace(/\r\n/g, '\\r\\n')}]`);
+    let payload = message.toString('latin1');
+    if (max > 0 && payload.length > max) payload = payload.slice(0, max) + '...';
+    this.trace(`<<- [${op}]`);
+    this.trace(`<<- MSG_PAYLOAD: [${JSON.stringify(payload)}]`);
   }
+}
+
+/** Passwords and tokens never reach the log: nats-server shows them as [REDACTED]. */
+function redactSecrets(json: string): string {
+  return json.replace(/("(?:pass|auth_token|sig|password|token)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi, '$1"[REDACTED]"');
 }
 
 function buildPrefix(op: Buffer, subject: string, sidBytes: Buffer): Buffer {
