@@ -69,7 +69,7 @@ export class Logger {
   }
 
   private write(level: string, text: string): void {
-    const line = this.pidPrefix + (this.logtime ? timestamp(new Date()) + ' ' : '') + level + text + '\n';
+    const line = this.pidPrefix + (this.logtime ? timestamp() + ' ' : '') + level + text + '\n';
     if (this.fileDescriptor === null) {
       process.stderr.write(line);
       return;
@@ -121,8 +121,9 @@ function pad(n: number, width: number): string {
   return String(n).padStart(width, '0');
 }
 
-/** Local time as nats-server prints it: 2006/01/02 15:04:05.000000 */
-export function timestamp(d: Date): string {
-  const micros = d.getMilliseconds() * 1000 + (Number(process.hrtime.bigint() / 1000n % 1000n));
-  return `${d.getFullYear()}/${pad(d.getMonth() + 1, 2)}/${pad(d.getDate(), 2)} ${pad(d.getHours(), 2)}:${pad(d.getMinutes(), 2)}:${pad(d.getSeconds(), 2)}.${pad(micros, 6)}`;
+/** Local time as nats-server prints it, to the microsecond: 2006/01/02 15:04:05.000000 */
+export function timestamp(): string {
+  const micros = Math.floor((performance.timeOrigin + performance.now()) * 1000);
+  const d = new Date(Math.floor(micros / 1000));
+  return `${d.getFullYear()}/${pad(d.getMonth() + 1, 2)}/${pad(d.getDate(), 2)} ${pad(d.getHours(), 2)}:${pad(d.getMinutes(), 2)}:${pad(d.getSeconds(), 2)}.${pad(micros % 1_000_000, 6)}`;
 }

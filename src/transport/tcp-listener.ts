@@ -25,7 +25,11 @@ export function listenForClients(server: Server, host: string, port: number): Pr
         scheme: 'nats',
         host: host === '' ? '0.0.0.0' : host,
         port: address.port,
-        close: () => new Promise<void>((done) => listener.close(() => done())),
+        // net.Server#close only calls back once every connection has ended; the server closes its
+        // clients itself afterwards, so stop accepting and return at once.
+        close: async () => {
+          listener.close();
+        },
       });
       server.logger.notice(`Listening for client connections on ${formatHostPort(host, address.port)}`);
       resolve(listener);
