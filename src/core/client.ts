@@ -25,6 +25,10 @@ const FRAME_OVERHEAD = 32;
 const FIRST_PING_MS = 2000;
 /** Round trips are measured again after an hour, as nats-server does. */
 const RTT_MEASUREMENT_INTERVAL_MS = 3_600_000;
+/** Bounds of one pause of a fast producer, and the most one receiver may pause producers between two full drains. */
+const STALL_MIN_MS = 5;
+const STALL_MAX_MS = 50;
+const STALL_BUDGET_MS = 500;
 
 export class Client implements ParserHandler {
   readonly parser: ProtocolParser;
@@ -66,6 +70,19 @@ export class Client implements ParserHandler {
   private writeDeadlineTimer: NodeJS.Timeout | null = null;
   /** Socket pending bytes as of the last flush. */
   private socketPending = 0;
+  /** As a producer: the congested receiver this connection's reading is paused for. */
+  private stalledOn: Client | null = null;
+  /** As a producer: input read but not yet parsed when the pause began. */
+  private heldInput: Buffer | null = null;
+  private stallTimer: NodeJS.Timeout | null = null;
+  /** As a receiver: producers paused until this connection drains. */
+  private stalledProducers: Client[] | null = null;
+  /** As a receiver: how long it may still hold producers back without reading anything. */
+  private stallBudgetMs = STALL_BUDGET_MS;
+  /** As a receiver: its socket's pending bytes when it last paused a producer, to see whether it reads. */
+  private pendingAtStall = 0;
+  /** How many times this connection was paused as a fast producer. */
+  stalls = 0;
   private readonly logPrefix: string;
 
   constructor(
@@ -93,7 +110,9 @@ export class Client implements ParserHandler {
   onData(chunk: Buffer): void {
     if (this.closed) return;
     this.lastActivity = Date.now();
-    this.parser.parse(chunk);
+    const used = this.parser.parse(chunk);
+    // Paused as a fast producer: keep the rest of this chunk (a view) until the pause ends.
+    if (used < chunk.length) this.heldInput = chunk.subarray(used);
   }
 
   processConnect(json: string): void {
@@ -156,6 +175,11 @@ export class Client implements ParserHandler {
     if (this.verbose) this.sendOk();
     const delivered = server.route(this.account, subject, reply, headerSize, message, this);
     if (!delivered && reply.length > 0 && this.noResponders) this.sendNoResponders(reply);
+    const congested = server.congestedReceiver;
+    if (congested !== null) {
+      server.congestedReceiver = null;
+      if (congested !== this) this.stallFor(congested);
+    }
   }
 
   processSub(subject: string, queue: string, sid: string): void {
@@ -234,6 +258,7 @@ export class Client implements ParserHandler {
    */
   deliver(sub: Subscription, subject: string, reply: string, headerSize: number, message: Buffer): boolean {
     if (this.closed) return false;
+    const server = this.server;
     let body = message;
     let hdr = headerSize;
     if (hdr >= 0 && !this.headers) {
@@ -274,9 +299,9 @@ export class Client implements ParserHandler {
     slab[at++] = 13;
     slab[at++] = 10;
     out.advance(at - start);
+    if (out.pending + this.socketPending > server.stallThreshold) server.congestedReceiver = this;
     this.outMsgs++;
     this.outBytes += size;
-    const server = this.server;
     server.outMsgs++;
     server.outBytes += size;
     if (!this.dirty) server.markDirty(this);
@@ -322,18 +347,92 @@ export class Client implements ParserHandler {
       this.slowConsumer(ClosedReason.SlowConsumerPendingBytes, `MaxPending of ${this.server.options.maxPending} Exceeded`);
       return;
     }
+    if (this.socketPending <= this.server.stallThreshold) this.releaseProducers();
     if (!ok && this.writeDeadlineTimer === null && !this.closed) {
       this.writeDeadlineTimer = setTimeout(writeDeadlineFired, this.server.options.writeDeadlineMs, this);
     }
   }
 
-  /** The socket drained what we gave it: any write deadline is met. */
+  /** The socket drained what we gave it: any write deadline is met, and paused producers may go on. */
   onDrain(): void {
     this.socketPending = 0;
     if (this.writeDeadlineTimer !== null) {
       clearTimeout(this.writeDeadlineTimer);
       this.writeDeadlineTimer = null;
     }
+    this.stallBudgetMs = STALL_BUDGET_MS;
+    this.releaseProducers();
+  }
+
+  // ---- fast producers ----
+
+  /**
+   * A receiver of this connection's messages is over half its max_pending: stop reading from this
+   * connection until the receiver catches up, for STALL_MIN_MS to STALL_MAX_MS a time (longer the fuller
+   * the receiver is), as nats-server does, so a burst does not turn a reading subscriber into a slow
+   * consumer. Unlike nats-server 2.9, a receiver that reads nothing at all may hold producers back for
+   * STALL_BUDGET_MS in total: a subscriber that stopped reading is cut at max_pending soon instead of
+   * slowing every other subscriber down for the whole write deadline. One that reads, however slowly,
+   * gets its budget back each time it makes progress.
+   */
+  private stallFor(receiver: Client): void {
+    if (this.stalledOn !== null || this.closed || receiver.stallBudgetMs <= 0) return;
+    const maxPending = this.server.options.maxPending;
+    const half = maxPending / 2;
+    const fill = Math.min(1, Math.max(0, (receiver.pendingBytes - half) / half));
+    const duration = Math.min(receiver.stallBudgetMs, STALL_MIN_MS + Math.round((STALL_MAX_MS - STALL_MIN_MS) * fill));
+    receiver.stallBudgetMs -= duration;
+    receiver.pendingAtStall = receiver.socket.writableLength;
+    this.stalledOn = receiver;
+    (receiver.stalledProducers ??= []).push(this);
+    this.stalls++;
+    this.server.stalls++;
+    this.parser.suspended = true;
+    this.socket.pause();
+    this.stallTimer = setTimeout(stallTimerFired, duration, this);
+  }
+
+  /** The pause's time is up: go on, unless the receiver is still congested but reading (then wait more). */
+  onStallTimer(): void {
+    this.stallTimer = null;
+    const receiver = this.stalledOn;
+    if (receiver === null) return;
+    const pendingNow = receiver.socket.writableLength;
+    if (pendingNow < receiver.pendingAtStall) receiver.stallBudgetMs = STALL_BUDGET_MS;
+    if (!receiver.closed && pendingNow > this.server.stallThreshold && receiver.stallBudgetMs > 0) {
+      const duration = Math.min(receiver.stallBudgetMs, STALL_MAX_MS);
+      receiver.stallBudgetMs -= duration;
+      receiver.pendingAtStall = pendingNow;
+      this.stallTimer = setTimeout(stallTimerFired, duration, this);
+      return;
+    }
+    this.endStall();
+  }
+
+  endStall(): void {
+    if (this.stalledOn === null) return;
+    this.stalledOn = null;
+    if (this.stallTimer !== null) {
+      clearTimeout(this.stallTimer);
+      this.stallTimer = null;
+    }
+    this.parser.suspended = false;
+    if (this.closed) return;
+    const held = this.heldInput;
+    if (held !== null) {
+      this.heldInput = null;
+      this.onData(held);
+      // Parsing the held input may have paused this producer again.
+      if (this.stalledOn !== null) return;
+    }
+    this.socket.resume();
+  }
+
+  private releaseProducers(): void {
+    const waiting = this.stalledProducers;
+    if (waiting === null) return;
+    this.stalledProducers = null;
+    for (const producer of waiting) if (producer.stalledOn === this) producer.endStall();
   }
 
   /** Bytes waiting to go out: ours and the socket's. */
@@ -443,8 +542,11 @@ export class Client implements ParserHandler {
     this.closed = true;
     this.closedReason = reason;
     this.stop = new Date();
-    for (const timer of [this.pingTimer, this.authTimer, this.writeDeadlineTimer]) if (timer !== null) clearTimeout(timer);
-    this.pingTimer = this.authTimer = this.writeDeadlineTimer = null;
+    this.parser.stop();
+    for (const timer of [this.pingTimer, this.authTimer, this.writeDeadlineTimer, this.stallTimer]) if (timer !== null) clearTimeout(timer);
+    this.pingTimer = this.authTimer = this.writeDeadlineTimer = this.stallTimer = null;
+    this.stalledOn = null;
+    this.releaseProducers();
     for (const sub of this.subscriptions.values()) this.account.sublist.remove(sub);
     this.server.removeClient(this);
     if (abort) {
@@ -504,6 +606,9 @@ function authTimeoutFired(client: Client): void {
 }
 function writeDeadlineFired(client: Client): void {
   client.onWriteDeadline();
+}
+function stallTimerFired(client: Client): void {
+  client.onStallTimer();
 }
 function destroySocket(socket: Duplex): void {
   if (!socket.destroyed) socket.destroy();

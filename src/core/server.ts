@@ -42,6 +42,12 @@ export class Server {
   outBytes = 0;
   slowConsumers = 0;
   totalConnections = 0;
+  /** Times a fast producer was paused for a congested receiver. */
+  stalls = 0;
+  /** Pending bytes above which a receiver counts as congested: half of max_pending, as nats-server. */
+  stallThreshold: number;
+  /** Set by a delivery that left its receiver congested; the publishing client reads and clears it. */
+  congestedReceiver: Client | null = null;
 
   lameDuck = false;
   shuttingDown = false;
@@ -60,6 +66,7 @@ export class Server {
     this.globalAccount = this.registerAccount(GLOBAL_ACCOUNT);
     this.authenticator = buildAuthenticator(options.authorization, options.noAuthUser);
     this.info = this.makeInfo();
+    this.stallThreshold = options.maxPending / 2;
   }
 
   get authRequired(): boolean {
@@ -158,7 +165,10 @@ export class Server {
       message = Buffer.concat([headers, payload]);
       headerSize = headers.length;
     }
-    return this.route(account, subject, reply, headerSize, message, null);
+    const delivered = this.route(account, subject, reply, headerSize, message, null);
+    // Messages from inside the server cannot be paused like a socket; congestion is left to max_pending.
+    this.congestedReceiver = null;
+    return delivered;
   }
 
   /** Queues a client for the one flush of this event-loop turn. */
@@ -189,7 +199,15 @@ export class Server {
     this.logger.configure({ debug: next.debug, trace: next.trace, logtime: next.logtime, logFile: next.logFile, logSizeLimit: next.logSizeLimit });
     this.authenticator = buildAuthenticator(next.authorization, next.noAuthUser);
     this.info = this.makeInfo();
-    for (const client of this.clients.values()) client.parser.maxControlLine = next.maxControlLine;
+    this.stallThreshold = next.maxPending / 2;
+    for (const client of [...this.clients.values()]) {
+      client.parser.maxControlLine = next.maxControlLine;
+      // Connections whose credentials no longer pass are closed, as nats-server does on reload.
+      if (client.connectOptions !== null && this.authenticator !== null && this.authenticator.check(client.connectOptions) === null) {
+        client.sendErrAndClose(WireError.AuthViolation, ClosedReason.AuthenticationViolation);
+      }
+    }
+    this.flushDirty();
     this.logger.notice(`Reloaded server configuration${changed.length ? ': ' + changed.join(', ') : ''}`);
   }
 
@@ -202,8 +220,11 @@ export class Server {
     this.lameDuck = true;
     this.logger.notice('Entering lame duck mode, stop accepting new clients');
     await this.closeListeners();
-    const ldmInfo = `INFO ${JSON.stringify({ ...this.info, ldm: true })} \r\n`;
-    for (const client of this.clients.values()) client.sendRaw(ldmInfo);
+    // Like other asynchronous INFOs, only clients that declared protocol 1 get it.
+    for (const client of this.clients.values()) {
+      if ((client.connectOptions?.protocol ?? 0) < 1) continue;
+      client.sendRaw(`INFO ${JSON.stringify({ ...this.info, client_id: client.id, client_ip: client.remoteHost, ldm: true })} \r\n`);
+    }
     this.flushDirty();
     const grace = this.options.lameDuckGracePeriodMs;
     const duration = Math.max(0, this.options.lameDuckDurationMs - grace);

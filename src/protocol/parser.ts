@@ -89,6 +89,8 @@ export class ProtocolParser {
   private state = OP_START;
   private op = 0;
   private keywordPos = 0;
+  /** Set by the handler to stop between two ops (a fast producer being paused); cleared to go on. */
+  suspended = false;
   /** Whether this connection's parsing stopped for good (after a fatal error). */
   private dead = false;
 
@@ -125,19 +127,28 @@ export class ProtocolParser {
     return this.dead;
   }
 
-  /** Feeds one chunk. Stops at the first fatal error (the handler has been told). */
-  parse(buf: Buffer): void {
+  /** Stops parsing for good (the connection is closing); the rest of the current chunk is ignored. */
+  stop(): void {
+    this.dead = true;
+  }
+
+  /**
+   * Feeds one chunk and returns how many bytes were consumed: all of them, unless the handler set
+   * `suspended` (flow control), in which case parsing stopped between two ops and the caller keeps the
+   * rest for later. Stops for good at the first fatal error (the handler has been told).
+   */
+  parse(buf: Buffer): number {
     const length = buf.length;
     let i = 0;
     let lineStart = 0; // where the current control line's arguments start, when they began in this chunk
-    while (i < length && !this.dead) {
+    while (i < length && !this.dead && !this.suspended) {
       const b = buf[i];
       switch (this.state) {
         case OP_START: {
           if (this.awaitingConnect && b !== 0x43 && b !== 0x63) {
             this.dead = true;
             this.handler.authViolationBeforeConnect();
-            return;
+            return length;
           }
           const upper = b & 0xdf;
           let op = 0;
@@ -157,7 +168,7 @@ export class ProtocolParser {
           }
           if (op === 0) {
             this.fail(WireError.UnknownOp, 'unknown op');
-            return;
+            return length;
           }
           this.op = op;
           this.keywordPos = 1;
@@ -172,7 +183,7 @@ export class ProtocolParser {
           else if (upper === 0x4f) this.op = PONG;
           else {
             this.fail(WireError.UnknownOp, 'unknown op');
-            return;
+            return length;
           }
           this.keywordPos = 2;
           this.state = OP_KEYWORD;
@@ -185,7 +196,7 @@ export class ProtocolParser {
           // Letters compare case-insensitively; '+OK' and '-ERR' have letters after their sign only.
           if ((b & 0xdf) !== expected) {
             this.fail(WireError.UnknownOp, 'unknown op');
-            return;
+            return length;
           }
           this.keywordPos++;
           i++;
@@ -193,7 +204,7 @@ export class ProtocolParser {
             if (this.op === HPUB && !this.headersAllowed) {
               // nats-server closes without an -ERR when HPUB comes from a client without headers.
               this.fail('', 'HPUB without headers support');
-              return;
+              return length;
             }
             this.state = HAS_ARGS[this.op] ? OP_AFTER_KEYWORD : OP_SKIP_TO_EOL;
           }
@@ -215,11 +226,11 @@ export class ProtocolParser {
           if ((b === CR || b === LF) && (this.op === CONNECT || this.op === INFO)) {
             // nats-server closes without a word on a CONNECT or INFO with nothing to decode.
             this.fail('', 'missing JSON');
-            return;
+            return length;
           }
           if (b !== SPACE && b !== TAB) {
             this.fail(WireError.UnknownOp, 'unknown op');
-            return;
+            return length;
           }
           this.state = OP_SPACE;
           i++;
@@ -244,7 +255,7 @@ export class ProtocolParser {
             i = length;
             if (this.scratchLength > this.maxControlLine) {
               this.fail(WireError.MaxControlLine, 'control line too long');
-              return;
+              return length;
             }
             continue;
           }
@@ -266,18 +277,18 @@ export class ProtocolParser {
           i = eol + 1;
           if (end - start > this.maxControlLine) {
             this.fail(WireError.MaxControlLine, 'control line too long');
-            return;
+            return length;
           }
           this.state = OP_START;
           this.splitArgs(source, start, end);
-          if (!this.dispatchLine(source, start, end)) return;
+          if (!this.dispatchLine(source, start, end)) return length;
           if (this.state === OP_PAYLOAD) {
             // Fast path: the whole payload and its CRLF are in this chunk.
             const size = this.pubSize;
             if (length - i >= size + 2) {
               if (buf[i + size] !== CR || buf[i + size + 1] !== LF) {
                 this.fail(WireError.UnknownOp, 'payload not followed by CRLF');
-                return;
+                return length;
               }
               this.state = OP_START;
               this.handler.processPub(this.pubSubject, this.pubReply, this.pubHeaderSize, buf.subarray(i, i + size));
@@ -301,7 +312,7 @@ export class ProtocolParser {
         case OP_PAYLOAD_CR: {
           if (b !== CR) {
             this.fail(WireError.UnknownOp, 'payload not followed by CRLF');
-            return;
+            return length;
           }
           this.state = OP_PAYLOAD_LF;
           i++;
@@ -310,7 +321,7 @@ export class ProtocolParser {
         case OP_PAYLOAD_LF: {
           if (b !== LF) {
             this.fail(WireError.UnknownOp, 'payload not followed by CRLF');
-            return;
+            return length;
           }
           i++;
           this.state = OP_START;
@@ -321,6 +332,7 @@ export class ProtocolParser {
         }
       }
     }
+    return i;
   }
 
   private fail(wireError: string, detail: string): void {

@@ -11,14 +11,14 @@ export function listenForClients(server: Server, host: string, port: number): Pr
     const client = server.acceptConnection(socket, socket.remoteAddress ?? '', socket.remotePort ?? 0);
     if (client === null) return;
   });
-  // Without a listener for it, an accept error (EMFILE under a flood of connections) would crash the process.
-  listener.on('error', (err) => server.logger.error(`Error accepting client connection: ${err.message}`));
   listener.maxConnections = Number.MAX_SAFE_INTEGER;
   return new Promise((resolve, reject) => {
     const onError = (err: Error) => reject(err);
     listener.once('error', onError);
     listener.listen({ host: host === '' ? '0.0.0.0' : host, port: port < 0 ? 0 : port, backlog: 4096 }, () => {
       listener.off('error', onError);
+      // Without a listener for it, an accept error (EMFILE under a flood of connections) would crash the process.
+      listener.on('error', (err) => server.logger.error(`Error accepting client connection: ${err.message}`));
       const address = listener.address() as net.AddressInfo;
       server.addListener({
         kind: 'nats',
