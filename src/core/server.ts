@@ -56,6 +56,8 @@ export class Server {
   private dirtyClients: Client[] = [];
   private flushScheduled = false;
   private info: ServerInfo;
+  /** INFO fields that capabilities add (JetStream sets `jetstream`). */
+  private readonly infoExtras: Record<string, unknown> = {};
   private readonly shutdownHooks: (() => Promise<void> | void)[] = [];
 
   constructor(options: Options, logger?: Logger) {
@@ -98,9 +100,15 @@ export class Server {
     return this.info;
   }
 
+  /** Adds or changes a field of the INFO sent to new connections. */
+  setInfoField(key: string, value: unknown): void {
+    this.infoExtras[key] = value;
+    this.info = this.makeInfo();
+  }
+
   private makeInfo(): ServerInfo {
     const listener = this.listeners.find((l) => l.kind === 'nats');
-    return buildInfo(this, listener?.host ?? this.options.host, listener?.port ?? this.options.port);
+    return { ...buildInfo(this, listener?.host ?? this.options.host, listener?.port ?? this.options.port), ...this.infoExtras };
   }
 
   // ---- connections ----
