@@ -7,6 +7,7 @@ import { Logger } from '../core/logger.js';
 import { NATRIUM_VERSION, NATS_COMPAT_VERSION } from '../core/version.js';
 import type { Options } from '../config/options.js';
 import { listenForClients, formatHostPort } from '../transport/tcp-listener.js';
+import { enableJetStream } from '../jetstream/jetstream.js';
 
 export interface RunHooks {
   /** Re-reads the configuration for SIGHUP; returns the new options and the names of changed options, or throws. */
@@ -22,9 +23,9 @@ export async function runServer(options: Options, hooks: RunHooks = {}): Promise
   logger.notice(`  Name:     ${server.name}`);
   logger.notice(`  ID:       ${server.id}`);
   if (options.configFile) logger.notice(`  Using configuration file: ${options.configFile}`);
-  if (options.jetstream.enabled) logger.notice('JetStream is not part of this build yet; core NATS only');
   if (options.http) logger.warn(`Monitoring (${formatHostPort(options.http.host, options.http.port)}) is not part of this build yet`);
 
+  if (options.jetstream.enabled) enableJetStream(server);
   await listenForClients(server, options.host, options.port);
   if (options.pidFile) writePidFile(server, options.pidFile);
   if (options.portsFileDir) writePortsFile(server, options.portsFileDir);

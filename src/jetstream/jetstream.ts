@@ -1,0 +1,37 @@
+// Turns JetStream on for a server: one JetStreamAccount per account (the global one for now), INFO and shutdown wiring.
+
+import type { Server } from '../core/server.js';
+import type { Account } from '../core/account.js';
+import { JetStreamAccount } from './js-account.js';
+import { registerStreamApi } from './api/stream-api.js';
+
+export interface JetStream {
+  readonly accounts: Map<Account, JetStreamAccount>;
+  forAccount(account: Account): JetStreamAccount | undefined;
+}
+
+/** Hooks for capabilities that register more endpoints (consumers) on every JetStream account. */
+const apiRegistrations: ((js: JetStreamAccount) => void)[] = [registerStreamApi];
+
+export function addApiRegistration(register: (js: JetStreamAccount) => void): void {
+  apiRegistrations.push(register);
+}
+
+export function enableJetStream(server: Server): JetStream {
+  const options = server.options.jetstream;
+  const accounts = new Map<Account, JetStreamAccount>();
+  const enableFor = (account: Account) => {
+    const js = new JetStreamAccount(server, account, options);
+    for (const register of apiRegistrations) register(js);
+    js.start();
+    accounts.set(account, js);
+  };
+  enableFor(server.globalAccount);
+  server.setInfoField('jetstream', true);
+  server.onShutdown(async () => {
+    await Promise.all([...accounts.values()].map((js) => js.stop()));
+  });
+  server.logger.notice('Starting JetStream');
+  server.logger.notice(`    Store Directory: "${options.storeDir}"`);
+  return { accounts, forAccount: (account) => accounts.get(account) };
+}

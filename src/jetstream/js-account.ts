@@ -1,0 +1,261 @@
+// JetStream in one account: its streams (created, recovered from disk, deleted), its API subscription and usage.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Server } from '../core/server.js';
+import type { Account } from '../core/account.js';
+import type { Subscription } from '../core/subscription.js';
+import type { JetStreamOptions } from '../config/options.js';
+import { apiError, type JsApiError } from './api-errors.js';
+import { JS_API_ALL } from './api-constants.js';
+import { ApiRouter } from './api/router.js';
+import { publishFromJetStream } from './internal-publish.js';
+import { handleDirectGet } from './api/stream-api.js';
+import { subjectsCollide } from '../subjects/subject.js';
+import { formatTimeNs, nowNs } from './json-time.js';
+import { FileStore, MemoryStore, readJson, writeJsonAtomic, type MessageStore } from './store/index.js';
+import { Stream, storeLimitsFor, type StreamOwner } from './stream.js';
+import { checkStreamUpdate, completeStreamConfig, sameStreamConfig, type StreamConfig } from './stream-config.js';
+
+const META_FILE = 'meta.json';
+
+interface StreamMeta {
+  config: StreamConfig;
+  created: string;
+}
+
+export class JetStreamAccount implements StreamOwner {
+  readonly streams = new Map<string, Stream>();
+  readonly router = new ApiRouter();
+  apiTotal = 0;
+  apiErrors = 0;
+  memoryUsed = 0;
+  storageUsed = 0;
+  private apiSubscription: Subscription | null = null;
+  private readonly streamsDir: string;
+
+  constructor(
+    readonly server: Server,
+    readonly account: Account,
+    readonly options: JetStreamOptions,
+  ) {
+    this.streamsDir = path.join(options.storeDir, 'jetstream', account.name, 'streams');
+  }
+
+  /** Recovers file streams from disk and starts answering the API. */
+  start(): void {
+    this.recoverStreams();
+    this.apiSubscription = this.account.subscribeInternal(JS_API_ALL, (_sub, subject, reply, headerSize, message) => {
+      this.handleApi(subject, reply, headerSize, message);
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.apiSubscription) this.account.unsubscribeInternal(this.apiSubscription);
+    this.apiSubscription = null;
+    await Promise.all([...this.streams.values()].map((s) => s.stop(false)));
+    this.streams.clear();
+  }
+
+  private handleApi(subject: string, reply: string, headerSize: number, message: Buffer): void {
+    if (reply === '') return;
+    const tokens = subject.split('.').slice(2);
+    if (tokens[0] === 'DIRECT' && tokens[1] === 'GET') {
+      handleDirectGet(this, tokens, reply, Buffer.from(headerSize > 0 ? message.subarray(headerSize) : message));
+      return;
+    }
+    const headers = headerSize > 0 ? Buffer.from(message.subarray(0, headerSize)) : null;
+    const body = Buffer.from(headerSize > 0 ? message.subarray(headerSize) : message);
+    let response: object | null;
+    try {
+      response = this.router.dispatch(tokens, reply, body, headers);
+    } catch (err) {
+      this.server.logger.error(`JetStream API ${subject} failed: ${(err as Error).stack ?? err}`);
+      response = { error: apiError('BadRequest') };
+    }
+    if (response === null) return;
+    this.apiTotal++;
+    if ('error' in response) this.apiErrors++;
+    publishFromJetStream(this.server, this.account, reply, '', null, Buffer.from(JSON.stringify(response)));
+  }
+
+  // ---- streams ----
+
+  getStream(name: string): Stream | undefined {
+    return this.streams.get(name);
+  }
+
+  /** Creates a stream, or returns the existing one when the config is the same (idempotent create). */
+  createStream(input: Partial<StreamConfig>): Stream | JsApiError {
+    const completed = completeStreamConfig(input, { maxPayload: this.server.options.maxPayload });
+    if ('err_code' in completed) return completed;
+    const cfg = completed;
+    if (cfg.sealed) return apiError('StreamInvalidConfig', { err: 'stream configuration for create can not be sealed' });
+    if (cfg.num_replicas > 1) return apiError('StreamReplicasNotSupported');
+    const existing = this.streams.get(cfg.name);
+    if (existing !== undefined) {
+      return sameStreamConfig(existing.config, cfg) ? existing : apiError('StreamNameExist');
+    }
+    const resourceError = this.checkResources(cfg, null);
+    if (resourceError) return resourceError;
+    const overlap = this.checkOverlap(cfg, null);
+    if (overlap) return overlap;
+    const createdNs = nowNs();
+    const directory = cfg.storage === 'file' ? path.join(this.streamsDir, cfg.name) : null;
+    let store: MessageStore;
+    try {
+      store = this.openStore(cfg, directory);
+      if (directory !== null) writeJsonAtomic(path.join(directory, META_FILE), { config: cfg, created: formatTimeNs(createdNs) } satisfies StreamMeta);
+    } catch (err) {
+      return apiError('StreamCreate', { err: (err as Error).message });
+    }
+    const stream = new Stream(this, cfg, store, createdNs, directory);
+    this.streams.set(cfg.name, stream);
+    stream.start();
+    this.advisory(`STREAM.CREATED.${cfg.name}`, { type: 'io.nats.jetstream.advisory.v1.stream_action', stream: cfg.name, action: 'create' });
+    return stream;
+  }
+
+  updateStream(input: Partial<StreamConfig>): Stream | JsApiError {
+    const stream = this.streams.get(input.name ?? '');
+    if (stream === undefined) return apiError('StreamNotFound');
+    const completed = completeStreamConfig(input, { maxPayload: this.server.options.maxPayload });
+    if ('err_code' in completed) return completed;
+    const updateError = checkStreamUpdate(stream.config, completed);
+    if (updateError) return updateError;
+    if (completed.sealed) {
+      // A sealed stream keeps what it has: nothing ages out, nothing is deleted, purged or rolled up.
+      Object.assign(completed, { max_age: 0, discard: 'new', deny_delete: true, deny_purge: true, allow_rollup_hdrs: false });
+    }
+    const resourceError = this.checkResources(completed, stream);
+    if (resourceError) return resourceError;
+    const overlap = this.checkOverlap(completed, stream);
+    if (overlap) return overlap;
+    stream.update(completed);
+    if (stream.directory !== null) writeJsonAtomic(path.join(stream.directory, META_FILE), { config: completed, created: stream.created() } satisfies StreamMeta);
+    this.advisory(`STREAM.UPDATED.${completed.name}`, { type: 'io.nats.jetstream.advisory.v1.stream_action', stream: completed.name, action: 'modify' });
+    return stream;
+  }
+
+  async deleteStream(name: string): Promise<boolean> {
+    const stream = this.streams.get(name);
+    if (stream === undefined) return false;
+    this.streams.delete(name);
+    await stream.stop(true);
+    if (stream.directory !== null) fs.rmSync(stream.directory, { recursive: true, force: true });
+    this.usageChanged();
+    this.advisory(`STREAM.DELETED.${name}`, { type: 'io.nats.jetstream.advisory.v1.stream_action', stream: name, action: 'delete' });
+    return true;
+  }
+
+  private openStore(cfg: StreamConfig, directory: string | null): MessageStore {
+    const limits = storeLimitsFor(cfg);
+    if (directory === null) return new MemoryStore({ limits });
+    const sync = this.options as JetStreamOptions & { syncAlways?: boolean; syncIntervalMs?: number };
+    return new FileStore({
+      directory,
+      limits,
+      syncAlways: sync.syncAlways === true,
+      ...(sync.syncIntervalMs !== undefined && { syncIntervalMs: sync.syncIntervalMs }),
+      logger: (level, text) => {
+        const line = `JetStream stream '${cfg.name}': ${text}`;
+        if (level === 'error') this.server.logger.error(line);
+        else if (level === 'warn') this.server.logger.warn(line);
+        else this.server.logger.notice(line);
+      },
+    });
+  }
+
+  /** Two streams may not capture the same subjects. */
+  private checkOverlap(cfg: StreamConfig, self: Stream | null): JsApiError | null {
+    for (const other of this.streams.values()) {
+      if (other === self) continue;
+      for (const a of cfg.subjects ?? []) {
+        for (const b of other.config.subjects ?? []) {
+          if (subjectsCollide(a, b)) return apiError('StreamSubjectOverlap');
+        }
+      }
+    }
+    return null;
+  }
+
+  /** max_bytes must fit what the server may use for that storage type. */
+  private checkResources(cfg: StreamConfig, self: Stream | null): JsApiError | null {
+    void self;
+    if (cfg.max_bytes <= 0) return null;
+    if (cfg.storage === 'memory') {
+      if (cfg.max_bytes > this.maxMemory()) return apiError('MemoryResourcesExceeded');
+    } else if (cfg.max_bytes > this.maxStorage()) {
+      return apiError('StorageResourcesExceeded');
+    }
+    return null;
+  }
+
+  /** As nats-server: the configured limit, or 75% of the machine's memory. */
+  maxMemory(): number {
+    return this.options.maxMemoryStore > 0 ? this.options.maxMemoryStore : Math.floor(os.totalmem() * 0.75);
+  }
+
+  /** As nats-server: the configured limit, or 75% of the free disk space where the store lives (1 TB if unknown). */
+  maxStorage(): number {
+    if (this.options.maxFileStore > 0) return this.options.maxFileStore;
+    try {
+      fs.mkdirSync(this.options.storeDir, { recursive: true });
+      const stats = fs.statfsSync(this.options.storeDir);
+      return Math.floor(stats.bavail * stats.bsize * 0.75);
+    } catch {
+      return 1024 ** 4;
+    }
+  }
+
+  usageChanged(): void {
+    let memory = 0;
+    let storage = 0;
+    for (const stream of this.streams.values()) {
+      const bytes = stream.store.state().bytes;
+      if (stream.config.storage === 'memory') memory += bytes;
+      else storage += bytes;
+    }
+    this.memoryUsed = memory;
+    this.storageUsed = storage;
+  }
+
+  advisory(subjectSuffix: string, body: object): void {
+    const subject = `$JS.EVENT.ADVISORY.${subjectSuffix}`;
+    if (!this.account.sublist.hasInterest(subject)) return;
+    const full = { ...body, id: randomBytes(11).toString('hex').toUpperCase(), timestamp: formatTimeNs(nowNs()) };
+    publishFromJetStream(this.server, this.account, subject, '', null, Buffer.from(JSON.stringify(full)));
+  }
+
+  /** Opens every file stream found under the store folder (their config and creation time from meta.json). */
+  private recoverStreams(): void {
+    let names: string[];
+    try {
+      names = fs.readdirSync(this.streamsDir);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const directory = path.join(this.streamsDir, name);
+      const meta = readJson<StreamMeta>(path.join(directory, META_FILE));
+      if (meta === null || meta.config?.name !== name) {
+        this.server.logger.warn(`JetStream: skipping ${directory}: no valid ${META_FILE}`);
+        continue;
+      }
+      try {
+        const store = this.openStore(meta.config, directory);
+        const createdMs = Date.parse(meta.created);
+        const stream = new Stream(this, meta.config, store, BigInt(Number.isNaN(createdMs) ? Date.now() : createdMs) * 1_000_000n, directory);
+        this.streams.set(name, stream);
+        stream.start();
+        const state = store.state();
+        this.server.logger.notice(`  Restored ${state.messages} messages for stream '${this.account.name} > ${name}'`);
+      } catch (err) {
+        this.server.logger.error(`JetStream: could not recover stream '${name}': ${(err as Error).message}`);
+      }
+    }
+    this.usageChanged();
+  }
+}
