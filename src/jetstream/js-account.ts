@@ -114,6 +114,7 @@ export class JetStreamAccount implements StreamOwner {
     const stream = new Stream(this, cfg, store, createdNs, directory);
     this.streams.set(cfg.name, stream);
     stream.start();
+    this.linkSources();
     this.advisory(`STREAM.CREATED.${cfg.name}`, { type: 'io.nats.jetstream.advisory.v1.stream_action', stream: cfg.name, action: 'create' });
     return stream;
   }
@@ -134,6 +135,7 @@ export class JetStreamAccount implements StreamOwner {
     const overlap = this.checkOverlap(completed, stream);
     if (overlap) return overlap;
     stream.update(completed);
+    this.linkSources();
     if (stream.directory !== null) writeJsonAtomic(path.join(stream.directory, META_FILE), { config: completed, created: stream.created() } satisfies StreamMeta);
     this.advisory(`STREAM.UPDATED.${completed.name}`, { type: 'io.nats.jetstream.advisory.v1.stream_action', stream: completed.name, action: 'modify' });
     return stream;
@@ -144,6 +146,7 @@ export class JetStreamAccount implements StreamOwner {
     if (stream === undefined) return false;
     this.streams.delete(name);
     await stream.stop(true);
+    this.linkSources();
     if (stream.directory !== null) fs.rmSync(stream.directory, { recursive: true, force: true });
     this.usageChanged();
     this.advisory(`STREAM.DELETED.${name}`, { type: 'io.nats.jetstream.advisory.v1.stream_action', stream: name, action: 'delete' });
@@ -256,6 +259,18 @@ export class JetStreamAccount implements StreamOwner {
         this.server.logger.error(`JetStream: could not recover stream '${name}': ${(err as Error).message}`);
       }
     }
+    this.linkSources();
     this.usageChanged();
+  }
+
+  /** Connects every mirror and source to its origin stream when that exists (origins may come later). */
+  linkSources(): void {
+    for (const stream of this.streams.values()) {
+      for (const link of stream.sourceLinks) {
+        const origin = this.streams.get(link.originName);
+        if (origin !== undefined && origin !== stream) link.attach(origin);
+        else link.detach();
+      }
+    }
   }
 }

@@ -13,6 +13,7 @@ import { formatTimeNs, nowNs } from './json-time.js';
 import { isJetStreamOrigin, publishFromJetStream } from './internal-publish.js';
 import { StoreLimitError, type MessageStore, type StoreLimits } from './store/types.js';
 import { streamConfigJson, type StreamConfig } from './stream-config.js';
+import { SourceLink } from './sourcing.js';
 
 const NS_PER_MS = 1_000_000;
 
@@ -51,6 +52,10 @@ export class Stream implements ConsumerHost {
   private readonly dedupe = new Map<string, DedupeEntry>();
   private lastMsgId = '';
   private closed = false;
+  /** Streams that copy this one (mirrors, sources), told of each stored message. */
+  readonly followers = new Set<SourceLink>();
+  /** This stream's own links to the streams it copies. */
+  sourceLinks: SourceLink[] = [];
 
   constructor(
     private readonly owner: StreamOwner,
@@ -64,6 +69,7 @@ export class Stream implements ConsumerHost {
     this.server = owner.server;
     this.account = owner.account;
     this.store.onRemove = (seq, subject) => this.onStoreRemoved(seq, subject);
+    this.makeSourceLinks();
   }
 
   get name(): string {
@@ -84,7 +90,9 @@ export class Stream implements ConsumerHost {
   /** Applies a new (validated) config: subjects, limits and flags. */
   update(next: StreamConfig): void {
     const subjectsChanged = JSON.stringify(next.subjects ?? []) !== JSON.stringify(this.config.subjects ?? []);
+    const sourcesChanged = JSON.stringify(next.sources ?? []) !== JSON.stringify(this.config.sources ?? []);
     this.config = next;
+    if (sourcesChanged) this.makeSourceLinks();
     this.store.updateLimits(storeLimitsFor(next));
     if (subjectsChanged) {
       for (const sub of this.subscriptions) this.account.unsubscribeInternal(sub);
@@ -162,11 +170,54 @@ export class Stream implements ConsumerHost {
     else if (rollup === ROLLUP_ALL) this.store.purge({ upToSeq: seq });
     if (rollup !== '') this.notifyRemoved();
     if (reply !== '' && !cfg.no_ack) this.respond(reply, { stream: cfg.name, seq });
+    this.afterStore(seq, subject, headers, data, timeNs);
+  }
+
+  /** What follows every stored message: republish, followers (mirrors, sources), consumers, retention. */
+  private afterStore(seq: number, subject: string, headers: Buffer | null, data: Buffer, timestampNs: bigint): void {
+    const cfg = this.config;
     if (cfg.republish) this.republish(seq, subject, headers, data);
+    if (this.followers.size > 0) {
+      const message = { seq, subject, headers, data, timestampNs };
+      for (const follower of this.followers) follower.onOriginStored(message);
+    }
     for (const consumer of this.consumers.values()) consumer.onMessageStored(seq, subject);
     // Interest and workqueue streams keep a message only while some consumer still needs it.
     if (cfg.retention !== 'limits' && !this.isNeeded(seq, subject)) this.store.remove(seq);
     this.owner.usageChanged();
+  }
+
+  /** A mirror stores the origin's message under the origin's own sequence. */
+  storeFromOrigin(seq: number, timestampNs: bigint, subject: string, headers: Buffer | null, data: Buffer): void {
+    if (this.closed || seq <= this.store.state().lastSeq) return;
+    try {
+      this.store.storeAt(seq, timestampNs, subject, headers, data);
+    } catch (err) {
+      this.server.logger.warn(`JetStream mirror '${this.name}' could not store sequence ${seq}: ${(err as Error).message}`);
+      return;
+    }
+    this.afterStore(seq, subject, headers, data, timestampNs);
+  }
+
+  /** A stream with sources stores a copied message as a new one of its own. */
+  storeSourced(subject: string, headers: Buffer | null, data: Buffer): void {
+    if (this.closed) return;
+    let stored;
+    try {
+      stored = this.store.store(subject, headers, data);
+    } catch (err) {
+      this.server.logger.warn(`JetStream stream '${this.name}' could not store a sourced message: ${(err as Error).message}`);
+      return;
+    }
+    this.afterStore(stored.seq, subject, headers, data, stored.timestampNs);
+  }
+
+  /** Links to origins for a mirror or sources, made from the config. */
+  makeSourceLinks(): void {
+    for (const link of this.sourceLinks) link.detach();
+    this.sourceLinks = [];
+    if (this.config.mirror) this.sourceLinks.push(new SourceLink(this, this.config.mirror, true));
+    for (const source of this.config.sources ?? []) this.sourceLinks.push(new SourceLink(this, source, false));
   }
 
   private replyError(reply: string, error: JsApiError): void {
@@ -284,6 +335,8 @@ export class Stream implements ConsumerHost {
     this.closed = true;
     for (const sub of this.subscriptions) this.account.unsubscribeInternal(sub);
     this.subscriptions = [];
+    for (const link of this.sourceLinks) link.detach();
+    for (const follower of [...this.followers]) follower.detach();
     for (const consumer of this.consumers.values()) consumer.stop(deleteData);
     this.consumers.clear();
     if (deleteData) await this.store.delete();

@@ -23,8 +23,12 @@ function fail(type: string, name: JsApiErrorName, extra: Json = {}, params?: Rec
 }
 
 /** The body of stream info / create / update responses. */
-function streamInfo(stream: Stream, state: Json = stream.stateJson()): Json {
-  return { config: stream.configJson(), created: stream.created(), state };
+function streamInfo(stream: Stream, state: Json = stream.stateJson(), withSources = true): Json {
+  const info: Json = { config: stream.configJson(), created: stream.created(), state };
+  if (!withSources) return info;
+  if (stream.config.mirror) info.mirror = stream.sourceLinks[0]?.info();
+  if (stream.config.sources && stream.config.sources.length > 0) info.sources = stream.sourceLinks.map((link) => link.info());
+  return info;
 }
 
 /** Decodes a create/update body and checks the name against the subject, as nats-server does. */
@@ -67,7 +71,7 @@ export function registerStreamApi(js: JetStreamAccount): void {
     if ('err_code' in cfg) return failure(type, cfg);
     const result = js.createStream(cfg);
     if ('err_code' in result) return failure(type, result);
-    return { type, ...streamInfo(result), did_create: true };
+    return { type, ...streamInfo(result, undefined, false), did_create: true };
   });
 
   router.add('STREAM.UPDATE', [1, 1], JsApiTypes.StreamUpdate, (request) => {
@@ -76,7 +80,7 @@ export function registerStreamApi(js: JetStreamAccount): void {
     if ('err_code' in cfg) return failure(type, cfg);
     const result = js.updateStream(cfg);
     if ('err_code' in result) return failure(type, result);
-    return { type, ...streamInfo(result) };
+    return { type, ...streamInfo(result, undefined, false) };
   });
 
   router.add('STREAM.INFO', [1, 1], JsApiTypes.StreamInfo, (request) => {
