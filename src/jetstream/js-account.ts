@@ -111,6 +111,8 @@ export class JetStreamAccount implements StreamOwner {
     } catch (err) {
       return apiError('StreamCreate', { err: (err as Error).message });
     }
+    // first_seq (2.10): an empty stream whose first message gets this sequence.
+    if ((cfg.first_seq ?? 0) > 1) store.compact(cfg.first_seq!);
     const stream = new Stream(this, cfg, store, createdNs, directory);
     this.streams.set(cfg.name, stream);
     stream.start();

@@ -114,10 +114,14 @@ export class Stream implements ConsumerHost {
     const headers = headerSize > 0 ? message.subarray(0, headerSize) : null;
     const data = headerSize > 0 ? message.subarray(headerSize) : message;
     const cfg = this.config;
+    if (cfg.subject_transform && subjectMatches(cfg.subject_transform.src || '>', subject)) {
+      subject = mapSubject(cfg.subject_transform.src || '>', cfg.subject_transform.dest, subject);
+    }
     if (cfg.sealed) return this.replyError(reply, apiError('StreamSealed'));
     if (cfg.max_msg_size >= 0 && message.length > cfg.max_msg_size) return this.replyError(reply, apiError('StreamMessageExceedsMaximum'));
     let msgId = '';
     let rollup = '';
+    let ttlMs = 0;
     if (headers !== null) {
       const expectedStream = getHeader(headers, JsPublishHeaders.ExpectedStream);
       if (expectedStream !== undefined && expectedStream !== cfg.name) return this.replyError(reply, apiError('StreamNotMatch'));
@@ -144,6 +148,13 @@ export class Stream implements ConsumerHost {
       if (expectedLastId !== undefined && expectedLastId !== this.lastMsgId) {
         return this.replyError(reply, apiError('StreamWrongLastMsgID', { id: this.lastMsgId }));
       }
+      const ttl = getHeader(headers, JsPublishHeaders.TTL);
+      if (ttl !== undefined) {
+        if (!cfg.allow_msg_ttl) return this.replyError(reply, apiError('MessageTTLDisabled'));
+        const parsed = parseTtl(ttl);
+        if (parsed === null) return this.replyError(reply, apiError('MessageTTLInvalid'));
+        ttlMs = parsed;
+      }
       rollup = getHeader(headers, JsPublishHeaders.Rollup) ?? '';
       if (rollup !== '') {
         if (!cfg.allow_rollup_hdrs) return this.replyError(reply, apiError('StreamRollupFailed', { err: 'rollup not permitted' }));
@@ -154,7 +165,7 @@ export class Stream implements ConsumerHost {
     let seq: number;
     let timeNs: bigint;
     try {
-      const stored = this.store.store(subject, headers, data);
+      const stored = this.store.store(subject, headers, data, ttlMs !== 0 ? { ttlMs } : undefined);
       seq = stored.seq;
       timeNs = stored.timestampNs;
     } catch (err) {
@@ -342,6 +353,24 @@ export class Stream implements ConsumerHost {
     if (deleteData) await this.store.delete();
     else await this.store.close();
   }
+}
+
+/**
+ * A `Nats-TTL` value (ADR-43): a Go duration such as "90s" or "1h", or whole seconds; "never" keeps the
+ * message forever (-1). At least one second. Returns milliseconds, or null when invalid.
+ */
+export function parseTtl(text: string): number | null {
+  const value = text.trim();
+  if (value === 'never') return -1;
+  if (/^\d+$/.test(value)) {
+    const seconds = Number(value);
+    return seconds >= 1 ? seconds * 1000 : null;
+  }
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(value);
+  if (match === null) return null;
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] as 'ms' | 's' | 'm' | 'h'];
+  const ms = Number(match[1]) * unit;
+  return ms >= 1000 ? Math.floor(ms) : null;
 }
 
 /** A header value as nats-server parses a sequence: digits only, otherwise -1 (never equal to a real one). */
