@@ -431,6 +431,21 @@ function applyJetStream(node: ConfNode, options: Options, context: ApplyContext,
     { names: ['max_memory_store', 'max_mem_store', 'max_mem'], apply: (value, inner) => { jetstream.maxMemoryStore = expectStorageSize(value, inner) ?? jetstream.maxMemoryStore; } },
     { names: ['max_file_store', 'max_file'], apply: (value, inner) => { jetstream.maxFileStore = expectStorageSize(value, inner) ?? jetstream.maxFileStore; } },
     { names: ['enable', 'enabled'], apply: (value, inner) => { enabled = expectBool(value, inner) ?? enabled; } },
+    {
+      // nats-server 2.10+: how often the file store fsyncs ("2m" default), or "always" (before every ack).
+      names: ['sync_interval', 'sync'],
+      apply: (value, inner) => {
+        if (value.kind === 'string' && value.value.toLowerCase() === 'always') {
+          jetstream.syncAlways = true;
+          return;
+        }
+        const ms = expectDuration(value, inner, false);
+        if (ms !== undefined) {
+          jetstream.syncAlways = false;
+          jetstream.syncIntervalMs = ms;
+        }
+      },
+    },
   ], JETSTREAM_UNSUPPORTED);
   jetstream.enabled = enabled;
 }

@@ -21,6 +21,10 @@ export interface JetStreamOptions {
   /** Bytes; -1 = unlimited (nats-server picks 75% of memory / disk in that case). */
   maxMemoryStore: number;
   maxFileStore: number;
+  /** File store fsync period (ms); default 2 minutes. */
+  syncIntervalMs?: number;
+  /** fsync before every acknowledgement (`sync_interval: always`). */
+  syncAlways?: boolean;
 }
 
 /**

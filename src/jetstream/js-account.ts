@@ -158,7 +158,7 @@ export class JetStreamAccount implements StreamOwner {
   private openStore(cfg: StreamConfig, directory: string | null): MessageStore {
     const limits = storeLimitsFor(cfg);
     if (directory === null) return new MemoryStore({ limits });
-    const sync = this.options as JetStreamOptions & { syncAlways?: boolean; syncIntervalMs?: number };
+    const sync = this.options;
     return new FileStore({
       directory,
       limits,

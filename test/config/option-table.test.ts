@@ -330,3 +330,15 @@ describe('options - reload diff', () => {
     ]);
   });
 });
+
+describe('options - jetstream sync_interval', () => {
+  it('takes a duration, or "always" for an fsync before every acknowledgement', () => {
+    assert.equal(options('jetstream { sync_interval: "30s" }').jetstream.syncIntervalMs, 30_000);
+    assert.equal(options('jetstream { sync_interval: "30s" }').jetstream.syncAlways, false);
+    assert.equal(options('jetstream { sync_interval: always }').jetstream.syncAlways, true);
+    assert.equal(options('jetstream { store_dir: "/tmp/x" }').jetstream.syncAlways, undefined);
+  });
+  it('refuses what is neither', () => {
+    assert.notDeepEqual(errors('jetstream { sync_interval: "soon" }'), []);
+  });
+});
