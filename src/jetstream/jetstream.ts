@@ -3,7 +3,7 @@
 import type { Server } from '../core/server.js';
 import type { Account } from '../core/account.js';
 import { JetStreamAccount } from './js-account.js';
-import { registerStreamApi } from './api/stream-api.js';
+import { registerBackupApi, registerStreamApi } from './api/stream-api.js';
 
 export interface JetStream {
   readonly accounts: Map<Account, JetStreamAccount>;
@@ -11,7 +11,7 @@ export interface JetStream {
 }
 
 /** Hooks for capabilities that register more endpoints (consumers) on every JetStream account. */
-const apiRegistrations: ((js: JetStreamAccount) => void)[] = [registerStreamApi];
+const apiRegistrations: ((js: JetStreamAccount) => void)[] = [registerStreamApi, registerBackupApi];
 
 export function addApiRegistration(register: (js: JetStreamAccount) => void): void {
   apiRegistrations.push(register);

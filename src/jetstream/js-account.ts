@@ -121,6 +121,30 @@ export class JetStreamAccount implements StreamOwner {
     return stream;
   }
 
+  /** Recreates a stream from a backup: its config, creation time and messages with their own sequences. */
+  restoreStream(config: StreamConfig, created: string, messages: { seq: number; timestampNs: bigint; subject: string; headers: Buffer | null; data: Buffer }[]): Stream | JsApiError {
+    if (this.streams.has(config.name)) return apiError('StreamNameExistRestoreFailed');
+    const overlap = this.checkOverlap(config, null);
+    if (overlap) return overlap;
+    const directory = config.storage === 'file' ? path.join(this.streamsDir, config.name) : null;
+    let store: MessageStore;
+    try {
+      store = this.openStore(config, directory);
+      for (const m of messages) store.storeAt(m.seq, m.timestampNs, m.subject, m.headers, m.data);
+      if (directory !== null) writeJsonAtomic(path.join(directory, META_FILE), { config, created } satisfies StreamMeta);
+    } catch (err) {
+      if (directory !== null) fs.rmSync(directory, { recursive: true, force: true });
+      return apiError('StreamRestore', { err: (err as Error).message });
+    }
+    const createdMs = Date.parse(created);
+    const stream = new Stream(this, config, store, BigInt(Number.isNaN(createdMs) ? Date.now() : createdMs) * 1_000_000n, directory);
+    this.streams.set(config.name, stream);
+    stream.start();
+    this.linkSources();
+    this.usageChanged();
+    return stream;
+  }
+
   updateStream(input: Partial<StreamConfig>): Stream | JsApiError {
     const stream = this.streams.get(input.name ?? '');
     if (stream === undefined) return apiError('StreamNotFound');

@@ -11,6 +11,8 @@ import { decodeStreamConfig, type StreamConfig } from '../stream-config.js';
 import type { StoredMessage } from '../store/types.js';
 import { isErrorResult, parseRequest, type ApiRequest } from './router.js';
 import { publishFromJetStream } from '../internal-publish.js';
+import { decodeArchive, sendSnapshot } from '../snapshot.js';
+import { randomBytes } from 'node:crypto';
 
 type Json = Record<string, unknown>;
 
@@ -240,4 +242,69 @@ export function handleDirectGet(js: JetStreamAccount, tokens: string[], reply: s
   }
   const message = directGetReply(stream, found);
   send(message.headers, message.data);
+}
+
+/** STREAM.SNAPSHOT and STREAM.RESTORE (see ../snapshot.ts for the chunk protocol). */
+export function registerBackupApi(js: JetStreamAccount): void {
+  js.router.add('STREAM.SNAPSHOT', [1, 1], JsApiTypes.StreamSnapshot, (request) => {
+    const type = JsApiTypes.StreamSnapshot;
+    if (request.body.length === 0) return fail(type, 'BadRequest');
+    const stream = js.getStream(request.args[0]!);
+    if (stream === undefined) return fail(type, 'StreamNotFound');
+    const parsed = parseRequest<{ deliver_subject?: string; chunk_size?: number }>(request.body);
+    if (isErrorResult(parsed)) return failure(type, parsed.error);
+    const deliver = parsed.deliver_subject ?? '';
+    if (!isValidSubject(deliver)) return fail(type, 'SnapshotDeliverSubjectInvalid');
+    const info = { type, config: stream.configJson(), state: stream.stateJson() };
+    // The reply goes out first; the chunks follow from the next turn on.
+    setImmediate(() => {
+      js.server.logger.notice(`Starting snapshot for stream '${js.account.name} > ${stream.name}'`);
+      void sendSnapshot(js, stream, deliver, parsed.chunk_size && parsed.chunk_size > 0 ? parsed.chunk_size : undefined).then(() => {
+        js.server.logger.notice(`Completed snapshot for stream '${js.account.name} > ${stream.name}'`);
+      });
+    });
+    return info;
+  });
+
+  js.router.add('STREAM.RESTORE', [1, 1], JsApiTypes.StreamRestore, (request) => {
+    const type = JsApiTypes.StreamRestore;
+    const name = request.args[0]!;
+    if (js.getStream(name) !== undefined) return fail(type, 'StreamNameExistRestoreFailed');
+    const deliver = `$JS.SNAPSHOT.RESTORE.${name}.${randomBytes(8).toString('hex')}`;
+    const chunks: Buffer[] = [];
+    let received = 0;
+    const sub = js.account.subscribeInternal(deliver, (_sub, _subject, reply, headerSize, message) => {
+      if (reply === '') {
+        js.account.unsubscribeInternal(sub);
+        js.server.logger.warn(`Restore for stream '${name}' requires a reply subject for each chunk`);
+        return;
+      }
+      const chunk = headerSize > 0 ? message.subarray(headerSize) : message;
+      if (chunk.length > 0) {
+        chunks.push(Buffer.from(chunk));
+        received += chunk.length;
+        publishFromJetStream(js.server, js.account, reply, '', null, Buffer.alloc(0));
+        return;
+      }
+      js.account.unsubscribeInternal(sub);
+      const response = restoreFromArchive(js, name, Buffer.concat(chunks, received));
+      publishFromJetStream(js.server, js.account, reply, '', null, Buffer.from(JSON.stringify(response)));
+    });
+    return { type, deliver_subject: deliver };
+  });
+}
+
+function restoreFromArchive(js: JetStreamAccount, name: string, archive: Buffer): Json {
+  const type = JsApiTypes.StreamCreate;
+  let decoded;
+  try {
+    decoded = decodeArchive(archive);
+  } catch (err) {
+    return fail(type, 'StreamRestore', {}, { err: (err as Error).message });
+  }
+  if (decoded.meta.config.name !== name) return fail(type, 'StreamRestore', {}, { err: `snapshot is of stream ${decoded.meta.config.name}` });
+  const result = js.restoreStream(decoded.meta.config, decoded.meta.created, decoded.messages);
+  if ('err_code' in result) return failure(type, result);
+  js.server.logger.notice(`Completed restore of ${decoded.messages.length} messages for stream '${js.account.name} > ${name}'`);
+  return { type, ...streamInfo(result, undefined, false) };
 }
