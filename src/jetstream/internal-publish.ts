@@ -2,6 +2,7 @@
 
 import type { Server } from '../core/server.js';
 import type { Account } from '../core/account.js';
+import { deliverToMatches } from '../core/delivery.js';
 
 let depth = 0;
 
@@ -23,4 +24,25 @@ export function publishFromJetStream(server: Server, account: Account, subject: 
 /** Whether the message being delivered right now comes from JetStream itself. */
 export function isJetStreamOrigin(): boolean {
   return depth > 0;
+}
+
+/**
+ * Delivers a stored message for a consumer: routed by `target` (the deliver subject or the pull request's
+ * reply subject) but showing the message's own `subject`, as nats-server does. Streams do not capture it.
+ */
+export function deliverFromJetStream(server: Server, account: Account, target: string, subject: string, reply: string, headers: Buffer | null, payload: Buffer): boolean {
+  let message = payload;
+  let headerSize = -1;
+  if (headers !== null && headers.length > 0) {
+    message = Buffer.concat([headers, payload]);
+    headerSize = headers.length;
+  }
+  depth++;
+  try {
+    return deliverToMatches(account.sublist.match(target), subject, reply, headerSize, message, null);
+  } finally {
+    depth--;
+    // Deliveries from inside the server cannot be paused like a socket; congestion is left to max_pending.
+    server.congestedReceiver = null;
+  }
 }

@@ -4,6 +4,7 @@ import type { Server } from '../core/server.js';
 import type { Account } from '../core/account.js';
 import { JetStreamAccount } from './js-account.js';
 import { registerBackupApi, registerStreamApi } from './api/stream-api.js';
+import { registerConsumerApi } from './api/consumer-api.js';
 
 export interface JetStream {
   readonly accounts: Map<Account, JetStreamAccount>;
@@ -11,7 +12,7 @@ export interface JetStream {
 }
 
 /** Hooks for capabilities that register more endpoints (consumers) on every JetStream account. */
-const apiRegistrations: ((js: JetStreamAccount) => void)[] = [registerStreamApi, registerBackupApi];
+const apiRegistrations: ((js: JetStreamAccount) => void)[] = [registerStreamApi, registerBackupApi, (js) => registerConsumerApi(js.router, js)];
 
 export function addApiRegistration(register: (js: JetStreamAccount) => void): void {
   apiRegistrations.push(register);

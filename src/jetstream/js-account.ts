@@ -13,6 +13,7 @@ import { JS_API_ALL } from './api-constants.js';
 import { ApiRouter } from './api/router.js';
 import { publishFromJetStream } from './internal-publish.js';
 import { handleDirectGet } from './api/stream-api.js';
+import { recoverConsumers } from './api/consumer-api.js';
 import { subjectsCollide } from '../subjects/subject.js';
 import { formatTimeNs, nowNs } from './json-time.js';
 import { FileStore, MemoryStore, readJson, writeJsonAtomic, type MessageStore } from './store/index.js';
@@ -55,7 +56,7 @@ export class JetStreamAccount implements StreamOwner {
   async stop(): Promise<void> {
     if (this.apiSubscription) this.account.unsubscribeInternal(this.apiSubscription);
     this.apiSubscription = null;
-    await Promise.all([...this.streams.values()].map((s) => s.stop(false)));
+    for (const stream of this.streams.values()) stream.stop(false);
     this.streams.clear();
   }
 
@@ -167,13 +168,12 @@ export class JetStreamAccount implements StreamOwner {
     return stream;
   }
 
-  async deleteStream(name: string): Promise<boolean> {
+  deleteStream(name: string): boolean {
     const stream = this.streams.get(name);
     if (stream === undefined) return false;
     this.streams.delete(name);
-    await stream.stop(true);
+    stream.stop(true);
     this.linkSources();
-    if (stream.directory !== null) fs.rmSync(stream.directory, { recursive: true, force: true });
     this.usageChanged();
     this.advisory(`STREAM.DELETED.${name}`, { type: 'io.nats.jetstream.advisory.v1.stream_action', stream: name, action: 'delete' });
     return true;
@@ -278,7 +278,9 @@ export class JetStreamAccount implements StreamOwner {
         const createdMs = Date.parse(meta.created);
         const stream = new Stream(this, meta.config, store, BigInt(Number.isNaN(createdMs) ? Date.now() : createdMs) * 1_000_000n, directory);
         this.streams.set(name, stream);
+        stream.rebuildDedupe();
         stream.start();
+        recoverConsumers(stream);
         const state = store.state();
         this.server.logger.notice(`  Restored ${state.messages} messages for stream '${this.account.name} > ${name}'`);
       } catch (err) {

@@ -1,5 +1,6 @@
 // A stream: captures its subjects through internal subscriptions, checks and stores messages, answers with PubAcks.
 
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Server } from '../core/server.js';
 import type { Account } from '../core/account.js';
@@ -193,8 +194,9 @@ export class Stream implements ConsumerHost {
       for (const follower of this.followers) follower.onOriginStored(message);
     }
     for (const consumer of this.consumers.values()) consumer.onMessageStored(seq, subject);
-    // Interest and workqueue streams keep a message only while some consumer still needs it.
-    if (cfg.retention !== 'limits' && !this.isNeeded(seq, subject)) this.store.remove(seq);
+    // An interest stream keeps a message only while some consumer still needs it; a work queue keeps what
+    // arrives before any consumer exists.
+    if (cfg.retention === 'interest' && !this.isNeeded(seq, subject)) this.store.remove(seq);
     this.owner.usageChanged();
   }
 
@@ -340,8 +342,13 @@ export class Stream implements ConsumerHost {
     return formatTimeNs(this.createdNs);
   }
 
-  /** Stops receiving; consumers stop; the store closes (or is deleted). */
-  async stop(deleteData: boolean): Promise<void> {
+  /**
+   * Stops receiving; consumers stop; the store closes, and with `deleteData` the stream's folder goes.
+   * All of it happens before this returns (both stores close synchronously; the promise they return is
+   * only for the interface), so a stream re-created with the same name right after cannot lose its files
+   * to a deletion still in flight.
+   */
+  stop(deleteData: boolean): void {
     if (this.closed) return;
     this.closed = true;
     for (const sub of this.subscriptions) this.account.unsubscribeInternal(sub);
@@ -350,8 +357,27 @@ export class Stream implements ConsumerHost {
     for (const follower of [...this.followers]) follower.detach();
     for (const consumer of this.consumers.values()) consumer.stop(deleteData);
     this.consumers.clear();
-    if (deleteData) await this.store.delete();
-    else await this.store.close();
+    void this.store.close();
+    if (deleteData && this.directory !== null) fs.rmSync(this.directory, { recursive: true, force: true });
+  }
+
+  /**
+   * After a restart: the message ids still inside the duplicate window, and the last one, are read back
+   * from the stored messages, so de-duplication and Nats-Expected-Last-Msg-Id survive the restart.
+   */
+  rebuildDedupe(): void {
+    const window = BigInt(this.config.duplicate_window ?? 0);
+    if (window <= 0n) return;
+    const store = this.store;
+    let seq = store.seqForTime(nowNs() - window);
+    for (let message = store.loadNext('>', seq); message !== null; message = store.loadNext('>', seq + 1)) {
+      seq = message.seq;
+      const id = getHeader(message.headers, JsPublishHeaders.MsgId);
+      if (id === undefined || id === '') continue;
+      this.dedupe.delete(id);
+      this.dedupe.set(id, { seq: message.seq, timeNs: message.timestampNs });
+      this.lastMsgId = id;
+    }
   }
 }
 

@@ -135,7 +135,7 @@ export function registerStreamApi(js: JetStreamAccount): void {
     if (request.body.length > 0) return fail(type, 'NotEmptyRequest');
     const name = request.args[0]!;
     if (js.getStream(name) === undefined) return fail(type, 'StreamNotFound');
-    void js.deleteStream(name);
+    js.deleteStream(name);
     return { type, success: true };
   });
 
@@ -184,7 +184,11 @@ export function registerStreamApi(js: JetStreamAccount): void {
     if (stream.config.deny_delete) return fail(type, 'StreamMsgDeleteFailed', {}, { err: 'message delete not permitted' });
     const seq = parsed.seq ?? 0;
     const removed = parsed.no_erase ? stream.store.remove(seq) : stream.store.erase(seq);
-    if (!removed) return fail(type, 'SequenceNotFound', {}, { seq });
+    if (!removed) {
+      // nats-server 2.9.10's file store reports this as a failed delete, its memory store as an unknown sequence.
+      if (stream.store.type === 'file') return fail(type, 'StreamMsgDeleteFailed', {}, { err: 'no message found' });
+      return fail(type, 'SequenceNotFound', {}, { seq });
+    }
     stream.notifyRemoved();
     return { type, success: true };
   });
