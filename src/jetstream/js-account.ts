@@ -32,8 +32,9 @@ export class JetStreamAccount implements StreamOwner {
   readonly router = new ApiRouter();
   apiTotal = 0;
   apiErrors = 0;
-  memoryUsed = 0;
-  storageUsed = 0;
+  private memoryBytes = 0;
+  private storageBytes = 0;
+  private usageStale = true;
   private apiSubscription: Subscription | null = null;
   private readonly streamsDir: string;
 
@@ -239,7 +240,32 @@ export class JetStreamAccount implements StreamOwner {
     }
   }
 
+  /** Marks the usage figures stale; they are summed again when next read (not on every message). */
   usageChanged(): void {
+    this.usageStale = true;
+  }
+
+  get memoryUsed(): number {
+    if (this.usageStale) this.sumUsage();
+    return this.memoryBytes;
+  }
+
+  get storageUsed(): number {
+    if (this.usageStale) this.sumUsage();
+    return this.storageBytes;
+  }
+
+  /**
+   * Whether storing `size` more bytes would pass the server's max_memory_store / max_file_store.
+   * Only checked when such a limit is configured, so unlimited servers pay nothing per message.
+   */
+  wouldExceedStorage(storage: 'memory' | 'file', size: number): boolean {
+    const limit = storage === 'memory' ? this.options.maxMemoryStore : this.options.maxFileStore;
+    if (limit <= 0) return false;
+    return (storage === 'memory' ? this.memoryUsed : this.storageUsed) + size > limit;
+  }
+
+  private sumUsage(): void {
     let memory = 0;
     let storage = 0;
     for (const stream of this.streams.values()) {
@@ -247,8 +273,9 @@ export class JetStreamAccount implements StreamOwner {
       if (stream.config.storage === 'memory') memory += bytes;
       else storage += bytes;
     }
-    this.memoryUsed = memory;
-    this.storageUsed = storage;
+    this.memoryBytes = memory;
+    this.storageBytes = storage;
+    this.usageStale = false;
   }
 
   advisory(subjectSuffix: string, body: object): void {

@@ -37,6 +37,8 @@ export interface StreamOwner {
   advisory(subjectSuffix: string, body: object): void;
   /** The stream's state changed in size (for account usage); cheap. */
   usageChanged(): void;
+  /** Whether `size` more bytes would pass the server's limit for this storage type. */
+  wouldExceedStorage(storage: 'memory' | 'file', size: number): boolean;
 }
 
 interface DedupeEntry {
@@ -162,6 +164,9 @@ export class Stream implements ConsumerHost {
         // nats-server drops a message with an unknown rollup value without a reply.
         if (rollup !== ROLLUP_SUBJECT && rollup !== ROLLUP_ALL) return;
       }
+    }
+    if (this.owner.wouldExceedStorage(cfg.storage, this.store.messageSize(subject, headers, data))) {
+      return this.replyError(reply, apiError(cfg.storage === 'memory' ? 'MemoryResourcesExceeded' : 'StorageResourcesExceeded'));
     }
     let seq: number;
     let timeNs: bigint;
