@@ -201,6 +201,15 @@ export abstract class ConsumerCore {
     const acks = this.acks;
     if (this.closed || dseq <= acks.floorConsumer || dseq > this.dseq) return;
     if (acks.pending.size > 0 && !acks.pending.has(seq)) return;
+    // nats-server 2.10+ announces negative acknowledgements.
+    this.host.advisory(`CONSUMER.MSG_NAKED.${this.host.name}.${this.name}`, {
+      type: 'io.nats.jetstream.advisory.v1.nak',
+      stream: this.host.name,
+      consumer: this.name,
+      consumer_seq: dseq,
+      stream_seq: seq,
+      deliveries: acks.deliveryCount(seq),
+    });
     const delayNs = parseNakDelay(argument.trim());
     if (delayNs !== null) {
       acks.unqueue(seq);
