@@ -18,6 +18,7 @@ export interface RunHooks {
 export async function runServer(options: Options, hooks: RunHooks = {}): Promise<Server> {
   const logger = new Logger({ debug: options.debug, trace: options.trace, logtime: options.logtime, logFile: options.logFile, logSizeLimit: options.logSizeLimit });
   const server = new Server(options, logger);
+  if (server.configErrors.length > 0) throw new Error(server.configErrors.join('; '));
   logger.notice('Starting natrium-server');
   logger.notice(`  Version:  ${NATRIUM_VERSION} (implements nats-server ${NATS_COMPAT_VERSION})`);
   logger.notice(`  Name:     ${server.name}`);

@@ -44,6 +44,13 @@ export interface ParseResult {
 
 const MAX_NESTING = 100;
 const MAX_INCLUDE_DEPTH = 32;
+/** Keys whose values are secrets: a syntax error in their value must not quote the value. */
+const SECRET_KEYS = /^(pass|password|token)$/i;
+
+/** The same problem with every 'quoted' piece of text replaced, so that a secret value is not printed. */
+function redacted(error: ConfigError): ConfigError {
+  return new ConfigError(error.reason.replace(/'[^']*'/g, "'[REDACTED]'"), error.position, error.severity);
+}
 
 /** State shared by a document and the documents it includes. */
 interface SharedState {
@@ -183,7 +190,21 @@ class DocumentParser {
       if (char === '}') scanner.fail(`Missing value for key "${key.key}"`);
     }
     if (scanner.atEnd) scanner.fail(`Missing value for key "${key.key}" at end of file`);
-    const value = this.parseValue(depth);
+    if (!SECRET_KEYS.test(key.key)) {
+      const value = this.parseValue(depth);
+      if (value) setEntry(map, key.key, key.position, value);
+      return;
+    }
+    const errors = this.shared.errors;
+    const before = errors.length;
+    let value: ConfNode | undefined;
+    try {
+      value = this.parseValue(depth);
+    } catch (error) {
+      throw error instanceof ConfigError ? redacted(error) : error;
+    } finally {
+      for (let index = before; index < errors.length; index++) errors[index] = redacted(errors[index] as ConfigError);
+    }
     if (value) setEntry(map, key.key, key.position, value);
   }
 

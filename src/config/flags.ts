@@ -8,6 +8,7 @@ import { ConfigError } from './config-error.js';
 import { parseConfigFile } from './conf-parser.js';
 import { applyConfigTree, finalizeOptions } from './option-table.js';
 import { defaultOptions, type Options } from './options.js';
+import { applyTlsFlags } from './tls-option.js';
 
 export const SIGNAL_COMMANDS = ['ldm', 'stop', 'quit', 'term', 'reopen', 'reload'] as const;
 export type SignalCommand = (typeof SIGNAL_COMMANDS)[number];
@@ -48,6 +49,11 @@ const notSupported = (feature: string) => `${feature} is not supported yet by Na
 /** A flag of a feature Natrium lacks: accepted when it asks for nothing (false, 0, ""). */
 function unsupportedFlag(names: readonly string[], kind: FlagKind, feature: string): FlagSpec {
   return { names, kind, apply: (value) => (value === false || value === 0 || value === '' ? undefined : notSupported(feature)) };
+}
+
+/** A flag whose effect is computed once all flags are known (the --tls* family: see applyTlsFlags). */
+function collectedFlag(names: readonly string[], kind: FlagKind): FlagSpec {
+  return { names, kind, apply: () => undefined };
 }
 
 function setOption(names: readonly string[], kind: FlagKind, set: (options: Options, value: never) => void): FlagSpec {
@@ -103,13 +109,13 @@ const FLAGS: readonly FlagSpec[] = [
   setOption(['sd', 'store_dir'], 'string', (options, value: string) => { options.jetstream.storeDir = value; }),
   // Natrium's own: JetStream is on by default here, this turns it off.
   setOption(['no_js'], 'bool', (options, value: boolean) => { if (value) options.jetstream.enabled = false; }),
-  unsupportedFlag(['ms', 'https_port'], 'int', 'HTTPS monitoring (TLS)'),
+  collectedFlag(['tls', 'tlsverify'], 'bool'),
+  collectedFlag(['tlscert', 'tlskey', 'tlscacert'], 'string'),
+  unsupportedFlag(['ms', 'https_port'], 'int', 'HTTPS monitoring'),
   unsupportedFlag(['s', 'syslog'], 'bool', 'syslog'),
   unsupportedFlag(['r', 'remote_syslog'], 'string', 'syslog'),
   unsupportedFlag(['profile'], 'int', 'the profiling port'),
-  unsupportedFlag(['help_tls'], 'bool', 'TLS'),
-  unsupportedFlag(['tls', 'tlsverify'], 'bool', 'TLS'),
-  unsupportedFlag(['tlscert', 'tlskey', 'tlscacert'], 'string', 'TLS'),
+  unsupportedFlag(['help_tls'], 'bool', 'TLS help'),
   unsupportedFlag(['routes', 'cluster', 'cluster_listen', 'cluster_advertise', 'cluster_name'], 'string', 'Clustering (routes)'),
   unsupportedFlag(['no_advertise'], 'bool', 'Clustering (routes)'),
   unsupportedFlag(['connect_retries'], 'int', 'Clustering (routes)'),
@@ -209,6 +215,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     if (problem !== undefined) fail(`flag -${name}: ${problem}`);
     else commandLine.flags.push({ name, value });
   }
+  for (const problem of applyTlsFlags(commandLine.flags, commandLine.options)) fail(problem);
   // nats-server accepts the words "version" and "help" after the flags, nothing else.
   for (const word of argv.slice(index)) {
     if (word.toLowerCase() === 'version') commandLine.showVersion = true;
@@ -218,9 +225,13 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
   return commandLine;
 }
 
-/** Applies flags (as parsed earlier) over options, e.g. over what a config file set. */
+/**
+ * Applies flags (as parsed earlier) over options, e.g. over what a config file set. Problems (a --tls*
+ * flag naming an unreadable certificate) are appended to `commandLine.errors`.
+ */
 export function applyFlags(flags: readonly ParsedFlag[], options: Options, commandLine: CommandLine): void {
   for (const flag of flags) FLAG_BY_NAME.get(flag.name)?.apply(flag.value, options, commandLine);
+  for (const problem of applyTlsFlags(flags, options)) commandLine.errors.push(new ConfigError(problem));
 }
 
 export interface LoadResult {
@@ -268,11 +279,14 @@ function buildOptions(configFile: string | undefined, commandLine: CommandLine, 
     const parsed = parseConfigFile(configFile, { ...(hooks.env && { env: hooks.env }), ...(hooks.readFile && { readFile: hooks.readFile }) });
     problems.push(...parsed.errors);
     // After a syntax error the tree is partial: applying it would only add confusing follow-up errors.
-    if (!parsed.errors.some((error) => error.severity === 'error')) applyConfigTree(parsed.value, options, problems);
+    if (!parsed.errors.some((error) => error.severity === 'error')) {
+      applyConfigTree(parsed.value, options, problems, { file: configFile, ...(hooks.readFile && { readFile: hooks.readFile }) });
+    }
   }
   // A throwaway CommandLine, so that re-applying -c / -t / -sl does not disturb the caller's.
   const scratch: CommandLine = { ...commandLine, flags: [], errors: [] };
   applyFlags(commandLine.flags, options, scratch);
+  problems.push(...scratch.errors);
   finalizeOptions(options, problems);
   return {
     options,
@@ -325,8 +339,12 @@ Authorization Options:
         --pass <password>            Password required for connections
         --auth <token>               Authorization token required for connections
 
-TLS Options (not supported yet):
-        --tls, --tlscert <file>, --tlskey <file>, --tlsverify, --tlscacert <file>
+TLS Options:
+        --tls                        Enable TLS, do not verify clients (default: false)
+        --tlscert <file>             Server certificate file
+        --tlskey <file>              Private key for server certificate
+        --tlsverify                  Enable TLS, verify client certificates
+        --tlscacert <file>           Client certificate CA for verification
 
 Cluster Options (not supported yet):
         --routes, --cluster, --cluster_name, --no_advertise, --cluster_advertise, --connect_retries, --cluster_listen

@@ -4,34 +4,38 @@
 // Keys are matched case-insensitively, as nats-server does. Options of features Natrium does not have
 // yet are recognized by name (UNSUPPORTED_OPTIONS) and rejected with "... is not supported yet"
 // unless their value is "off" (false, "", [] or {}), so that a nats-server file fails clearly rather
-// than half-working. Reload rules come from running nats-server 2.9.10 and sending SIGHUP.
+// than half-working. Reload rules come from running nats-server 2.9.10 and sending SIGHUP. The
+// security options (authorization, accounts, operator mode, TLS) are in option-table-security.ts.
 import { ConfigError, type ConfigPosition } from './config-error.js';
 import type { ConfMapNode, ConfNode } from './conf-values.js';
 import { formatDuration } from './conf-values.js';
-import { DEFAULTS, defaultOptions, type AuthorizationOptions, type ListenerOptions, type Options, type UserOption } from './options.js';
+import type { UserPlacement } from './accounts-option.js';
+import { DEFAULTS, defaultOptions, type ListenerOptions, type Options } from './options.js';
+import { finalizeSecurityOptions, finishSecurityTree, SECURITY_ENTRIES } from './option-table-security.js';
 import {
   ApplyContext,
+  applyBlock,
   closestName,
   expectBool,
   expectDuration,
   expectInteger,
   expectListen,
-  expectMap,
   expectPort,
-  expectSecondsOrDuration,
   expectSize,
   expectString,
   expectStringList,
+  isOff,
+  type BlockKey,
 } from './option-values.js';
 
 /** 'yes': applied on reload; 'no': a change needs a restart; a function returns why not, or undefined. */
 export type ReloadRule = 'yes' | 'no' | ((previous: Options, next: Options) => string | undefined);
 
 export type OptionType =
-  | 'string' | 'integer' | 'size' | 'duration' | 'bool' | 'port' | 'listen' | 'strings'
-  | 'authorization' | 'jetstream' | 'listener block';
+  | 'string' | 'integer' | 'size' | 'duration' | 'bool' | 'port' | 'listen' | 'strings' | 'map'
+  | 'authorization' | 'accounts' | 'resolver' | 'tls' | 'jetstream' | 'listener block';
 
-interface OptionEntry {
+export interface OptionEntry {
   /** The key nats-server documents. */
   name: string;
   /** Other keys nats-server accepts for the same option. */
@@ -53,6 +57,18 @@ export interface OptionSpec extends OptionEntry {
 export interface ApplyState {
   /** Where store_dir was set (top level or inside jetstream {}); nats-server refuses both. */
   storeDirPosition?: ConfigPosition;
+  /** Users of authorization {} and of every account, in file order: a name may appear once. */
+  userPlacements: UserPlacement[];
+  /** The file being applied; `operator` files are found relative to it. */
+  configFile?: string;
+  /** Reads files the options name (operator JWTs); default fs.readFileSync(..., 'utf8'). */
+  readFile?: (file: string) => string;
+}
+
+/** Where the tree came from, for options that read further files. */
+export interface ConfigSource {
+  file?: string;
+  readFile?: (file: string) => string;
 }
 
 const INT32_MAX = 2 ** 31 - 1;
@@ -111,13 +127,9 @@ const ENTRIES: readonly OptionEntry[] = [
   }),
   simple('lame_duck_grace_period', [], 'duration', 'lameDuckGracePeriodMs', 'no', 'Wait before lame duck mode starts closing clients ("10s")', (node, context) => expectDuration(node, context, false)),
   simple('no_header_support', [], 'bool', 'noHeaderSupport', 'no', 'Refuse message headers', bool),
+  simple('allow_non_tls', [], 'bool', 'allowNonTls', 'yes', 'With tls {}: also serve clients that do not start TLS (INFO says tls_available)', bool),
   simple('disable_sublist_cache', ['no_sublist_cache'], 'bool', 'disableSublistCache', 'no', 'Turn off the subject match cache', bool),
-  {
-    name: 'authorization', aliases: [], type: 'authorization', fields: ['authorization', 'authTimeoutMs'], reload: 'yes',
-    description: 'authorization { user, password, token, timeout, users: [{user, password}] }',
-    apply: applyAuthorization,
-  },
-  simple('no_auth_user', [], 'string', 'noAuthUser', 'yes', 'User whose identity clients without credentials get', str),
+  ...SECURITY_ENTRIES,
   simple('debug', [], 'bool', 'debug', 'yes', 'Debug logging', bool),
   simple('trace', [], 'bool', 'trace', 'yes', 'Protocol tracing', bool),
   {
@@ -207,19 +219,12 @@ export const OPTION_TABLE: readonly OptionSpec[] = ENTRIES.map((entry) => {
 
 /** nats-server options Natrium recognizes but does not implement yet, with the feature they belong to. */
 export const UNSUPPORTED_OPTIONS: ReadonlyMap<string, string> = new Map([
-  ...['tls', 'ocsp', 'allow_non_tls'].map((key) => [key, 'TLS'] as const),
-  ...['https', 'https_port'].map((key) => [key, 'HTTPS monitoring (needs TLS)'] as const),
+  ...['ocsp'].map((key) => [key, 'TLS'] as const),
+  ...['https', 'https_port'].map((key) => [key, 'HTTPS monitoring'] as const),
   ['gateway', 'gateways (superclusters)'],
   ['mqtt', 'MQTT'],
-  ['accounts', 'accounts'],
   ...['mappings', 'maps'].map((key) => [key, 'subject mappings in the config file'] as const),
-  ...['system_account', 'system', 'no_system_account', 'no_system', 'no_sys_acc'].map((key) => [key, 'the system account'] as const),
-  ...['operator', 'operators', 'root', 'roots', 'root_operator', 'root_operators', 'trusted', 'trusted_keys'].map(
-    (key) => [key, 'operator mode (JWT)'] as const,
-  ),
-  ...['resolver', 'account_resolver', 'accounts_resolver', 'resolver_tls', 'resolver_preload', 'resolver_pinned_accounts'].map(
-    (key) => [key, 'account resolvers (JWT)'] as const,
-  ),
+  ['resolver_tls', 'TLS for the URL account resolver'],
   ['default_js_domain', 'JetStream domains'],
   ['prof_port', 'the profiling port'],
   ...['syslog', 'remote_syslog'].map((key) => [key, 'syslog'] as const),
@@ -236,20 +241,11 @@ export const OPTION_BY_KEY: ReadonlyMap<string, OptionSpec> = new Map(
   OPTION_TABLE.flatMap((spec) => [spec.name, ...spec.aliases].map((key) => [key, spec] as const)),
 );
 
-/** "Off" values of a feature we lack need no support: `syslog: false`, `tls: {}`. */
-function isOff(node: ConfNode): boolean {
-  switch (node.kind) {
-    case 'bool': return !node.value;
-    case 'string': return node.value === '';
-    case 'array': return node.items.length === 0;
-    case 'map': return node.entries.size === 0;
-    default: return false;
-  }
-}
-
 /** Applies every top-level key of a parsed file to `options`; problems are appended to `errors`. */
-export function applyConfigTree(root: ConfMapNode, options: Options, errors: ConfigError[]): void {
-  const state: ApplyState = {};
+export function applyConfigTree(root: ConfMapNode, options: Options, errors: ConfigError[], source: ConfigSource = {}): void {
+  const state: ApplyState = { userPlacements: [] };
+  if (source.file !== undefined) state.configFile = source.file;
+  if (source.readFile !== undefined) state.readFile = source.readFile;
   for (const entry of root.entries.values()) {
     const context = new ApplyContext(errors).nested(entry);
     const key = entry.key.toLowerCase();
@@ -266,27 +262,7 @@ export function applyConfigTree(root: ConfMapNode, options: Options, errors: Con
       context.error(`unknown field "${entry.key}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`);
     }
   }
-}
-
-interface BlockKey {
-  names: readonly string[];
-  apply(node: ConfNode, context: ApplyContext): void;
-}
-
-/** The keys of a nested block: known ones applied, unsupported ones rejected, others unknown. */
-function applyBlock(map: ConfMapNode, context: ApplyContext, keys: readonly BlockKey[], unsupported: readonly string[]): void {
-  for (const entry of map.entries.values()) {
-    const inner = context.nested(entry);
-    const lower = entry.key.toLowerCase();
-    const handler = keys.find((candidate) => candidate.names.includes(lower));
-    if (handler) handler.apply(entry.value, inner);
-    else if (unsupported.includes(lower)) {
-      if (!isOff(entry.value)) inner.error(`"${inner.key}" is not supported yet by Natrium`);
-    } else if (!entry.referenced) {
-      const suggestion = closestName(lower, [...keys.flatMap((candidate) => candidate.names), ...unsupported]);
-      inner.error(`unknown field "${entry.key}" in ${context.key}${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`);
-    }
-  }
+  finishSecurityTree(options, state, errors);
 }
 
 /**
@@ -317,66 +293,6 @@ function applyListenerBlock(
     ...extra,
   ], unsupported);
   return listener.port === 0 ? undefined : listener;
-}
-
-function applyAuthorization(node: ConfNode, options: Options, context: ApplyContext): void {
-  const map = expectMap(node, context);
-  if (!map) return;
-  const auth: AuthorizationOptions = {};
-  const setString = (field: 'user' | 'password' | 'token') => (value: ConfNode, inner: ApplyContext) => {
-    const text = expectString(value, inner);
-    if (text !== undefined) auth[field] = text;
-  };
-  applyBlock(map, context, [
-    { names: ['user', 'username'], apply: setString('user') },
-    { names: ['pass', 'password'], apply: setString('password') },
-    { names: ['token'], apply: setString('token') },
-    {
-      names: ['timeout'],
-      apply: (value, inner) => {
-        const timeout = expectSecondsOrDuration(value, inner);
-        if (timeout !== undefined) auth.timeoutMs = timeout;
-      },
-    },
-    { names: ['users'], apply: (value, inner) => { auth.users = parseUsers(value, inner); } },
-  ], ['default_permission', 'default_permissions', 'permissions']);
-  if ((auth.user !== undefined || auth.password !== undefined) && auth.token !== undefined) {
-    context.error('Cannot have a user/pass and token');
-  }
-  if (auth.users !== undefined && auth.user !== undefined) context.error('Can not have a single user/pass and a users array');
-  if (auth.users !== undefined && auth.token !== undefined) context.error('Can not have a token and a users array');
-  options.authorization = auth;
-  // nats-server: a timeout of 0 (or none) means the default.
-  options.authTimeoutMs = auth.timeoutMs ? auth.timeoutMs : DEFAULTS.authTimeoutMs;
-}
-
-function parseUsers(node: ConfNode, context: ApplyContext): UserOption[] {
-  const users: UserOption[] = [];
-  if (node.kind !== 'array') {
-    context.expected('an array of { user, password } maps', node);
-    return users;
-  }
-  const seen = new Set<string>();
-  for (const item of node.items) {
-    if (item.kind !== 'map') {
-      context.expected('maps in its array', item);
-      continue;
-    }
-    let user: string | undefined;
-    let password: string | undefined;
-    applyBlock(item, context, [
-      { names: ['user', 'username'], apply: (value, inner) => { user = expectString(value, inner) ?? user; } },
-      { names: ['pass', 'password'], apply: (value, inner) => { password = expectString(value, inner) ?? password; } },
-    ], ['nkey', 'permission', 'permissions', 'allowed_connection_types', 'connection_types', 'clients']);
-    if (user === undefined || user === '') context.error('User entry requires a user', item.position);
-    else if (password === undefined) context.error(`User entry for "${user}" requires a password`, item.position);
-    else if (seen.has(user)) context.error(`Duplicate user "${user}" detected`, item.position);
-    else {
-      seen.add(user);
-      users.push({ user, password });
-    }
-  }
-  return users;
 }
 
 function claimStoreDir(state: ApplyState, context: ApplyContext, position: ConfigPosition): boolean {
@@ -544,11 +460,5 @@ export function finalizeOptions(options: Options, errors: ConfigError[]): void {
     // Reached when --user/--auth flags meet a users array from the file.
     errors.push(new ConfigError('Can not have a single user/pass or a token together with a users array'));
   }
-  if (options.noAuthUser !== undefined && options.noAuthUser !== '') {
-    if (!auth.users || auth.users.length === 0) {
-      errors.push(new ConfigError(`no_auth_user: "${options.noAuthUser}" present, but users are not defined`));
-    } else if (!auth.users.some((user) => user.user === options.noAuthUser)) {
-      errors.push(new ConfigError(`no_auth_user: "${options.noAuthUser}" not present as user in the authorization block`));
-    }
-  }
+  finalizeSecurityOptions(options, errors);
 }

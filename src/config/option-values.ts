@@ -9,6 +9,8 @@ export class ApplyContext {
   key = '';
   /** Position of that key, for problems that concern the whole option. */
   keyPosition: ConfigPosition | undefined;
+  /** The value may be a secret (a password, a token): messages print [REDACTED] instead of it. */
+  secret = false;
 
   constructor(errors: ConfigError[]) {
     this.errors = errors;
@@ -19,6 +21,16 @@ export class ApplyContext {
     const inner = new ApplyContext(this.errors);
     inner.key = this.key ? `${this.key}.${entry.key}` : entry.key;
     inner.keyPosition = entry.keyPosition;
+    inner.secret = this.secret;
+    return inner;
+  }
+
+  /** The same key, with values kept out of messages. */
+  redacted(): ApplyContext {
+    const inner = new ApplyContext(this.errors);
+    inner.key = this.key;
+    inner.keyPosition = this.keyPosition;
+    inner.secret = true;
     return inner;
   }
 
@@ -33,8 +45,51 @@ export class ApplyContext {
 
   /** "`max_payload` expects a size (e.g. 1MB), got string "x"". */
   expected(what: string, node: ConfNode): undefined {
-    return this.error(`${this.key} expects ${what}, got ${describeNode(node)}`, node.position);
+    return this.error(`${this.key} expects ${what}, got ${this.describe(node)}`, node.position);
   }
+
+  /** describeNode, or only the kind of value when it may be a secret. */
+  describe(node: ConfNode): string {
+    return this.secret ? `${node.kind === 'integer' ? 'integer' : node.kind} [REDACTED]` : describeNode(node);
+  }
+}
+
+/** "Off" values of a feature we lack need no support: `syslog: false`, `tls: {}`. */
+export function isOff(node: ConfNode): boolean {
+  switch (node.kind) {
+    case 'bool': return !node.value;
+    case 'string': return node.value === '';
+    case 'array': return node.items.length === 0;
+    case 'map': return node.entries.size === 0;
+    default: return false;
+  }
+}
+
+/** A key of a nested block: its names (lowercase) and how it is applied. */
+export interface BlockKey {
+  names: readonly string[];
+  apply(node: ConfNode, context: ApplyContext): void;
+}
+
+/** The keys of a nested block: known ones applied, unsupported ones rejected, others unknown. */
+export function applyBlock(map: ConfMapNode, context: ApplyContext, keys: readonly BlockKey[], unsupported: readonly string[]): void {
+  for (const entry of map.entries.values()) {
+    const inner = context.nested(entry);
+    const lower = entry.key.toLowerCase();
+    const handler = keys.find((candidate) => candidate.names.includes(lower));
+    if (handler) handler.apply(entry.value, inner);
+    else if (unsupported.includes(lower)) {
+      if (!isOff(entry.value)) inner.error(`"${inner.key}" is not supported yet by Natrium`);
+    } else if (!entry.referenced) {
+      const suggestion = closestName(lower, [...keys.flatMap((candidate) => candidate.names), ...unsupported]);
+      inner.error(`unknown field "${entry.key}" in ${context.key}${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`);
+    }
+  }
+}
+
+/** Sets `record[key]` as an own property, even for keys such as `__proto__` (names come from the file). */
+export function setOwn<T>(record: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 export function expectString(node: ConfNode, context: ApplyContext): string | undefined {

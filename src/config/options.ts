@@ -1,19 +1,94 @@
 // The one typed Options object that the config file, the command line and reload all produce.
+import type { AuthUserOption } from '../auth/auth-config.js';
+import type { PermissionsSpec } from '../auth/permissions.js';
+import type { TlsConfig } from '../transport/tls-options.js';
 
-/** A user of the simple `authorization {}` block (the full security matrix is a later issue). */
-export interface UserOption {
-  user: string;
-  password: string;
-}
+export type { AuthUserOption } from '../auth/auth-config.js';
+export type { PermissionsSpec } from '../auth/permissions.js';
 
+/** One entry of `users: [...]` (user/password or nkey, permissions, connection types); the authenticator's type. */
+export type UserOption = AuthUserOption;
+
+/** `authorization {}`. Secrets (password, token) are plain text or bcrypt hashes, as written. */
 export interface AuthorizationOptions {
   user?: string;
   password?: string;
   token?: string;
   /** Auth timeout in milliseconds (nats-server: `timeout` inside `authorization`, seconds, may be fractional). */
   timeoutMs?: number;
-  users?: UserOption[];
+  /** Users and nkey users of the global account ($G). */
+  users?: AuthUserOption[];
+  /** `default_permissions` (alias `permissions`): for users of `users` without their own. */
+  defaultPermissions?: PermissionsSpec;
 }
+
+/** `exports: [...]` entry of an account: a stream or a service, public unless `accounts` is given. */
+export interface AccountExportOption {
+  stream?: string;
+  service?: string;
+  /** Accounts allowed to import it; undefined = every account. */
+  accounts?: string[];
+  /** Services only. */
+  response_type?: 'Singleton' | 'Stream' | 'Chunked';
+  /** Services only: milliseconds a response may take before it is considered gone. */
+  response_threshold?: number;
+}
+
+/** `imports: [...]` entry of an account: a stream (with `prefix` or `to`) or a service (with `to`, `share`). */
+export interface AccountImportOption {
+  stream?: { account: string; subject: string };
+  service?: { account: string; subject: string };
+  /** Streams only: subjects arrive as `<prefix>.<subject>`. */
+  prefix?: string;
+  /** The local subject (service: what clients publish to; stream: the subject the messages arrive on). */
+  to?: string;
+  /** Services only: share the requester's latency information with the exporter. */
+  share?: boolean;
+}
+
+/** `jetstream` of an account: its limits; -1 = unlimited (`jetstream: enabled` sets every limit to -1). */
+export interface AccountJetStreamOption {
+  /** Bytes. */
+  maxMemory: number;
+  /** Bytes. */
+  maxStore: number;
+  maxStreams: number;
+  maxConsumers: number;
+  /** `max_bytes_required`: streams must set max_bytes. */
+  maxBytesRequired: boolean;
+}
+
+/** One `accounts { NAME: {...} }` entry. */
+export interface AccountOption {
+  users?: AuthUserOption[];
+  /** For users of this account without their own `permissions`. */
+  defaultPermissions?: PermissionsSpec;
+  exports?: AccountExportOption[];
+  imports?: AccountImportOption[];
+  /** Undefined = JetStream not enabled for this account. */
+  jetstream?: AccountJetStreamOption;
+  /** The account's public nkey (`nkey`), if given. */
+  nkey?: string;
+}
+
+/** `resolver`: MEMORY, URL("..."), or a directory resolver { type: full|cache, dir, ... }. */
+export type ResolverOption =
+  | { type: 'memory' }
+  | { type: 'url'; url: string }
+  | {
+      type: 'full' | 'cache';
+      dir: string;
+      /** Most account JWTs kept. */
+      limit?: number;
+      /** cache only: how long a fetched JWT is kept. */
+      ttlMs?: number;
+      /** full only: JWTs may be deleted by the operator. */
+      allowDelete?: boolean;
+      /** full only: how often the directory is synchronised with other servers (`interval`). */
+      intervalMs?: number;
+      /** How long a lookup from other servers may take (`timeout`). */
+      timeoutMs?: number;
+    };
 
 export interface JetStreamOptions {
   enabled: boolean;
@@ -73,10 +148,38 @@ export interface Options {
   authTimeoutMs: number;
   writeDeadlineMs: number;
   noHeaderSupport: boolean;
+  /** `allow_non_tls`: with TLS configured, plain-text clients are served too. */
+  allowNonTls?: boolean;
   disableSublistCache: boolean;
 
   authorization: AuthorizationOptions;
+  /** User whose identity clients that present no credentials get (`no_auth_user`). */
   noAuthUser?: string;
+  /** `accounts {}` (or `accounts: [A, B]`), by name. */
+  accounts?: Record<string, AccountOption>;
+  /** `system_account` (alias `system`); in operator mode the operator JWT's system account unless set. */
+  systemAccount?: string;
+  /** `no_system_account` (aliases `no_system`, `no_sys_acc`). */
+  noSystemAccount?: boolean;
+  /** `operator`: the operator JWTs (read from their files at load time, or given inline), undecorated. */
+  operatorJwts?: string[];
+  /** `trusted_keys` / `trusted`: operator public keys. */
+  trustedKeys?: string[];
+  /** `resolver`; with one operator and no resolver, a URL resolver at the operator's account server URL. */
+  resolver?: ResolverOption;
+  /** `resolver_preload`: account public key -> account JWT. */
+  resolverPreload?: Record<string, string>;
+  /** `resolver_pinned_accounts`: the only accounts the resolver may serve (the system account is added). */
+  resolverPinnedAccounts?: string[];
+  /** Send a nonce in INFO even when no configured user needs one (Natrium's `always_enable_nonce`). */
+  alwaysEnableNonce?: boolean;
+
+  /** Client TLS (`tls {}`, or the --tls* flags); undefined = plain text. */
+  tls?: TlsConfig;
+  /** `tls { verify_and_map: true }`: the user is named by the client certificate. */
+  tlsMap?: boolean;
+  /** SHA-256 of the TLS files' contents at load, so that reload notices a certificate rotated in place. */
+  tlsFilesDigest?: string;
 
   debug: boolean;
   trace: boolean;
@@ -148,6 +251,7 @@ export function defaultOptions(): Options {
     authTimeoutMs: DEFAULTS.authTimeoutMs,
     writeDeadlineMs: DEFAULTS.writeDeadlineMs,
     noHeaderSupport: false,
+    allowNonTls: false,
     disableSublistCache: false,
     authorization: {},
     debug: false,

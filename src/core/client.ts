@@ -10,6 +10,8 @@ import { OutboundBuffer, writeDecimal, writeLatin1 } from './outbound.js';
 import { Subscription } from './subscription.js';
 import type { Server } from './server.js';
 import { parseConnectOptions, type ConnectOptions } from '../protocol/connect-options.js';
+import type { AuthOutcome, TlsPeerIdentity } from '../auth/authenticator.js';
+import { publishViolationText, subscribeViolationText, type ClientPermissions } from '../auth/permissions.js';
 
 /** What kind of peer a connection is. Routes, leaf nodes and others arrive with later capabilities. */
 export const ConnectionKind = {
@@ -47,12 +49,23 @@ export class Client implements ParserHandler {
   noResponders = false;
   /** The authenticated user, for monitoring and logs. */
   user = '';
+  /** What this connection may publish and subscribe to; null = everything. */
+  permissions: ClientPermissions | null = null;
+  /** The nonce sent in INFO, for NKey and JWT signatures. */
+  nonce = '';
+  /** STANDARD for TCP/TLS clients; WEBSOCKET, MQTT... for other front ends (allowed_connection_types). */
+  connectionType = 'STANDARD';
+  /** The verified client certificate's names (TLS with verify), for verify_and_map. */
+  tlsIdentity: TlsPeerIdentity | null = null;
+  private expiryTimer: NodeJS.Timeout | null = null;
 
   closed = false;
   closedReason: ClosedReasonText | '' = '';
   stop: Date | null = null;
   /** Queued in the server's list of connections to flush this turn. */
   dirty = false;
+  /** A TLS handshake is under way on the socket: nothing may be written to it until it is done. */
+  upgrading = false;
 
   inMsgs = 0;
   inBytes = 0;
@@ -72,8 +85,9 @@ export class Client implements ParserHandler {
   private socketPending = 0;
   /** As a producer: the congested receiver this connection's reading is paused for. */
   private stalledOn: Client | null = null;
-  /** As a producer: input read but not yet parsed when the pause began. */
+  /** Input read but not yet parsed while input is held (a pause or an authentication under way). */
   private heldInput: Buffer | null = null;
+  private inputHolds = 0;
   private stallTimer: NodeJS.Timeout | null = null;
   /** As a receiver: producers paused until this connection drains. */
   private stalledProducers: Client[] | null = null;
@@ -88,7 +102,7 @@ export class Client implements ParserHandler {
   constructor(
     readonly server: Server,
     readonly id: number,
-    readonly socket: Duplex,
+    public socket: Duplex,
     public account: Account,
     readonly remoteHost: string,
     readonly remotePort: number,
@@ -117,33 +131,52 @@ export class Client implements ParserHandler {
 
   processConnect(json: string): void {
     if (this.server.logger.traceEnabled) this.trace(`<<- [CONNECT ${redactSecrets(json)}]`);
-    const result = parseConnectOptions(json);
-    if (typeof result === 'string') {
-      this.debug(`CONNECT rejected: ${result}`);
+    const connect = parseConnectOptions(json);
+    if (typeof connect === 'string') {
+      this.debug(`CONNECT rejected: ${connect}`);
       this.close(ClosedReason.ProtocolViolation);
       return;
     }
+    const outcome = this.server.authenticate(this, connect);
+    if (outcome instanceof Promise) {
+      // A bcrypt check or an account lookup is under way: read nothing more from this client until it is done.
+      this.holdInput();
+      void outcome.then((result) => {
+        if (this.closed) return;
+        this.finishConnect(connect, result);
+        this.releaseInput();
+      });
+      return;
+    }
+    this.finishConnect(connect, outcome);
+  }
+
+  private finishConnect(connect: ConnectOptions, outcome: AuthOutcome): void {
     const server = this.server;
-    const authorized = server.authenticate(this, result);
-    if (!authorized) {
+    if (!outcome.ok) {
+      this.debug(`authentication failed: ${outcome.reason}`);
       this.authViolation();
       return;
     }
-    if (result.protocol < 0 || result.protocol > 1) {
+    if (connect.protocol < 0 || connect.protocol > 1) {
       this.sendErrAndClose(WireError.InvalidClientProtocol, ClosedReason.BadClientProtocolVersion);
       return;
     }
-    this.connectOptions = result;
-    this.verbose = result.verbose;
-    this.pedantic = result.pedantic;
-    this.echo = result.echo;
-    this.headers = result.headers && !server.options.noHeaderSupport;
+    this.user = outcome.user;
+    this.permissions = outcome.permissions;
+    server.bindAccount(this, outcome);
+    if (outcome.expiresAt !== undefined) this.scheduleExpiry(outcome.expiresAt);
+    this.connectOptions = connect;
+    this.verbose = connect.verbose;
+    this.pedantic = connect.pedantic;
+    this.echo = connect.echo;
+    this.headers = connect.headers && !server.options.noHeaderSupport;
     this.parser.headersAllowed = this.headers;
-    if (result.noResponders && !this.headers) {
+    if (connect.noResponders && !this.headers) {
       this.sendErrAndClose(WireError.NoRespondersRequiresHeaders, ClosedReason.ProtocolViolation);
       return;
     }
-    this.noResponders = result.noResponders;
+    this.noResponders = connect.noResponders;
     this.connectReceived = true;
     this.parser.awaitingConnect = false;
     if (this.authTimer !== null) {
@@ -151,6 +184,25 @@ export class Client implements ParserHandler {
       this.authTimer = null;
     }
     if (this.verbose) this.sendOk();
+  }
+
+  /** Credentials with an end (a JWT's expiry): the connection is closed then, as nats-server does. */
+  private scheduleExpiry(expiresAt: number): void {
+    if (this.expiryTimer !== null) clearTimeout(this.expiryTimer);
+    const delay = Math.max(0, expiresAt - Date.now());
+    // setTimeout cannot wait longer than about 24 days; a later expiry is checked again then.
+    this.expiryTimer = setTimeout(expiryFired, Math.min(delay, 2_000_000_000), this, expiresAt);
+  }
+
+  onExpiry(expiresAt: number): void {
+    this.expiryTimer = null;
+    if (this.closed) return;
+    if (Date.now() < expiresAt) {
+      this.scheduleExpiry(expiresAt);
+      return;
+    }
+    this.debug('User authentication expired');
+    this.sendErrAndClose(WireError.AuthExpired, ClosedReason.AuthenticationExpired);
   }
 
   checkPubSize(subject: string, size: number): boolean {
@@ -172,6 +224,12 @@ export class Client implements ParserHandler {
     const server = this.server;
     server.inMsgs++;
     server.inBytes += size;
+    const permissions = this.permissions;
+    if (permissions !== null && !permissions.canPublish(subject)) {
+      this.server.logger.error(`${this.logPrefix}Publish Violation - User ${JSON.stringify(this.user)}, Subject ${JSON.stringify(subject)}`);
+      this.sendErr(publishViolationText(subject));
+      return;
+    }
     if (this.verbose) this.sendOk();
     const delivered = server.route(this.account, subject, reply, headerSize, message, this);
     if (!delivered && reply.length > 0 && this.noResponders) this.sendNoResponders(reply);
@@ -186,6 +244,13 @@ export class Client implements ParserHandler {
     if (this.server.logger.traceEnabled) this.trace(`<<- [SUB ${subject}${queue ? ' ' + queue : ''} ${sid}]`);
     if (!isValidSubject(subject)) {
       this.sendErr(WireError.InvalidSubject);
+      return;
+    }
+    const permissions = this.permissions;
+    if (permissions !== null && !permissions.canSubscribe(subject, queue)) {
+      const queuePart = queue ? `, Queue ${JSON.stringify(queue)}` : '';
+      this.server.logger.error(`${this.logPrefix}Subscription Violation - User ${JSON.stringify(this.user)}, Subject ${JSON.stringify(subject)}${queuePart}, SID ${sid}`);
+      this.sendErr(subscribeViolationText(subject, queue));
       return;
     }
     const maxSubs = this.server.options.maxSubscriptions;
@@ -258,6 +323,11 @@ export class Client implements ParserHandler {
    */
   deliver(sub: Subscription, subject: string, reply: string, headerSize: number, message: Buffer): boolean {
     if (this.closed) return false;
+    const permissions = this.permissions;
+    if (permissions !== null) {
+      if (permissions.deliveryFilter && !permissions.canDeliver(subject)) return false;
+      if (reply.length > 0 && permissions.tracksReplies) permissions.noteReplySubject(reply);
+    }
     const server = this.server;
     let body = message;
     let hdr = headerSize;
@@ -266,21 +336,32 @@ export class Client implements ParserHandler {
       body = message.subarray(hdr);
       hdr = -1;
     }
-    if (sub.prefixSubject !== subject) {
+    // The line start ('MSG subject sid ') is kept as bytes once a subject repeats for this subscription.
+    // A subject seen once (a reply to `_INBOX.<id>.<n>`) is written straight into the frame instead, so
+    // request/reply does not allocate a buffer per reply.
+    let prefix: Buffer | null = null;
+    if (sub.prefixSubject === subject) {
+      if (hdr < 0) prefix = sub.prefix ??= buildPrefix(MSG_OP, subject, sub.sidBytes);
+      else prefix = sub.hprefix ??= buildPrefix(HMSG_OP, subject, sub.sidBytes);
+    } else {
       sub.prefixSubject = subject;
       sub.prefix = null;
       sub.hprefix = null;
     }
-    let prefix: Buffer;
-    if (hdr < 0) prefix = sub.prefix ??= buildPrefix(MSG_OP, subject, sub.sidBytes);
-    else prefix = sub.hprefix ??= buildPrefix(HMSG_OP, subject, sub.sidBytes);
     const size = body.length;
     const out = this.outbound;
-    const slab = out.reserve(prefix.length + reply.length + FRAME_OVERHEAD + size);
+    const lineStart = prefix !== null ? prefix.length : HMSG_OP.length + subject.length + sub.sidBytes.length;
+    const slab = out.reserve(lineStart + reply.length + FRAME_OVERHEAD + size);
     let at = out.at;
     const start = at;
-    slab.set(prefix, at);
-    at += prefix.length;
+    if (prefix !== null) {
+      slab.set(prefix, at);
+      at += prefix.length;
+    } else {
+      at += copyBytes(slab, at, hdr < 0 ? MSG_OP : HMSG_OP);
+      at += writeLatin1(slab, at, subject);
+      at += copyBytes(slab, at, sub.sidBytes);
+    }
     if (reply.length > 0) {
       at += writeLatin1(slab, at, reply);
       slab[at++] = 32;
@@ -338,7 +419,7 @@ export class Client implements ParserHandler {
   /** Writes pending bytes to the socket; called by the server once per event-loop turn. */
   flush(): void {
     this.dirty = false;
-    if (this.closed && this.socket.destroyed) return;
+    if (this.upgrading || (this.closed && this.socket.destroyed)) return;
     const pending = this.outbound.pending;
     if (pending === 0) return;
     const ok = this.outbound.flushTo(this.socket);
@@ -387,8 +468,7 @@ export class Client implements ParserHandler {
     (receiver.stalledProducers ??= []).push(this);
     this.stalls++;
     this.server.stalls++;
-    this.parser.suspended = true;
-    this.socket.pause();
+    this.holdInput();
     this.stallTimer = setTimeout(stallTimerFired, duration, this);
   }
 
@@ -416,14 +496,27 @@ export class Client implements ParserHandler {
       clearTimeout(this.stallTimer);
       this.stallTimer = null;
     }
+    this.releaseInput();
+  }
+
+  /** Stops reading and parsing this client's input (flow control, an authentication in progress). */
+  private holdInput(): void {
+    if (this.inputHolds++ > 0) return;
+    this.parser.suspended = true;
+    this.socket.pause();
+  }
+
+  /** Undoes one holdInput; when none is left, the input kept meanwhile is parsed and reading goes on. */
+  private releaseInput(): void {
+    if (this.inputHolds === 0 || --this.inputHolds > 0) return;
     this.parser.suspended = false;
     if (this.closed) return;
     const held = this.heldInput;
     if (held !== null) {
       this.heldInput = null;
       this.onData(held);
-      // Parsing the held input may have paused this producer again.
-      if (this.stalledOn !== null) return;
+      // Parsing the held input may have paused this client again.
+      if (this.inputHolds > 0) return;
     }
     this.socket.resume();
   }
@@ -543,13 +636,13 @@ export class Client implements ParserHandler {
     this.closedReason = reason;
     this.stop = new Date();
     this.parser.stop();
-    for (const timer of [this.pingTimer, this.authTimer, this.writeDeadlineTimer, this.stallTimer]) if (timer !== null) clearTimeout(timer);
-    this.pingTimer = this.authTimer = this.writeDeadlineTimer = this.stallTimer = null;
+    for (const timer of [this.pingTimer, this.authTimer, this.writeDeadlineTimer, this.stallTimer, this.expiryTimer]) if (timer !== null) clearTimeout(timer);
+    this.pingTimer = this.authTimer = this.writeDeadlineTimer = this.stallTimer = this.expiryTimer = null;
     this.stalledOn = null;
     this.releaseProducers();
     for (const sub of this.subscriptions.values()) this.account.sublist.remove(sub);
     this.server.removeClient(this);
-    if (abort) {
+    if (abort || this.upgrading) {
       this.socket.destroy();
       return;
     }
@@ -597,6 +690,17 @@ function buildPrefix(op: Buffer, subject: string, sidBytes: Buffer): Buffer {
   return prefix;
 }
 
+/** Copies a few bytes by hand: cheaper than a native call for a 4-byte op or a short sid. */
+function copyBytes(target: Buffer, position: number, source: Buffer): number {
+  const length = source.length;
+  if (length > 16) {
+    target.set(source, position);
+    return length;
+  }
+  for (let i = 0; i < length; i++) target[position + i] = source[i];
+  return length;
+}
+
 // Timer callbacks take the client as an argument, so no closure is made per timer.
 function pingTimerFired(client: Client): void {
   client.onPingTimer();
@@ -606,6 +710,9 @@ function authTimeoutFired(client: Client): void {
 }
 function writeDeadlineFired(client: Client): void {
   client.onWriteDeadline();
+}
+function expiryFired(client: Client, expiresAt: number): void {
+  client.onExpiry(expiresAt);
 }
 function stallTimerFired(client: Client): void {
   client.onStallTimer();

@@ -6,7 +6,9 @@ import { createServer as createServerKeyPair } from '@nats-io/nkeys';
 import type { Options } from '../config/options.js';
 import { ClosedReason, WireError, type ClosedReasonText } from '../protocol/wire-errors.js';
 import type { ConnectOptions } from '../protocol/connect-options.js';
-import { buildAuthenticator, type Authenticator } from '../auth/simple-auth.js';
+import { createAuthenticator, type Authenticator, type AuthOutcome, type AuthResult, type TlsPeerIdentity } from '../auth/authenticator.js';
+import { AccountLinks } from './account-links.js';
+import { accountFor, ensureAccounts, linkAccounts } from './accounts-setup.js';
 import { Account, GLOBAL_ACCOUNT } from './account.js';
 import { Client } from './client.js';
 import { deliverToMatches } from './delivery.js';
@@ -52,8 +54,13 @@ export class Server {
   lameDuck = false;
   shuttingDown = false;
   private nextClientId = 1;
-  private authenticator: Authenticator | null;
-  private dirtyClients: Client[] = [];
+  private authenticator: Authenticator;
+  /** Problems the security configuration has (nats-server refuses to start with them). */
+  readonly configErrors: string[] = [];
+  private readonly accountLinks: AccountLinks;
+  /** Connections to flush this turn: [0, dirtyCount) of an array kept across turns (no array per turn). */
+  private dirtyClients: (Client | null)[] = [];
+  private dirtyCount = 0;
   private flushScheduled = false;
   private info: ServerInfo;
   /** INFO fields that capabilities add (JetStream sets `jetstream`). */
@@ -66,13 +73,32 @@ export class Server {
     this.id = createServerKeyPair().getPublicKey();
     this.name = options.serverName || this.id;
     this.globalAccount = this.registerAccount(GLOBAL_ACCOUNT);
-    this.authenticator = buildAuthenticator(options.authorization, options.noAuthUser);
+    this.authenticator = this.buildAuthenticator(options);
+    ensureAccounts(this, options);
+    this.accountLinks = new AccountLinks(this);
+    linkAccounts(this, this.accountLinks, options);
     this.info = this.makeInfo();
     this.stallThreshold = options.maxPending / 2;
   }
 
   get authRequired(): boolean {
-    return this.authenticator !== null;
+    return this.authenticator.authRequired;
+  }
+
+  /** Whether each client's INFO carries a nonce to sign (NKey users, operator mode). */
+  get nonceRequired(): boolean {
+    return this.authenticator.nonceRequired;
+  }
+
+  generateNonce(): string {
+    return this.authenticator.generateNonce();
+  }
+
+  private buildAuthenticator(options: Options): Authenticator {
+    const built = createAuthenticator(options);
+    for (const warning of built.warnings) this.logger.warn(warning);
+    this.configErrors.push(...built.errors);
+    return built.authenticator;
   }
 
   registerAccount(name: string): Account {
@@ -108,24 +134,37 @@ export class Server {
 
   private makeInfo(): ServerInfo {
     const listener = this.listeners.find((l) => l.kind === 'nats');
-    return { ...buildInfo(this, listener?.host ?? this.options.host, listener?.port ?? this.options.port), ...this.infoExtras };
+    const base = buildInfo(this, listener?.host ?? this.options.host, listener?.port ?? this.options.port) as unknown as Record<string, unknown>;
+    // nats-server puts the TLS fields just before max_payload; other additions go at the end.
+    const info: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(base)) {
+      if (key === 'max_payload') {
+        for (const tlsKey of TLS_INFO_KEYS) if (tlsKey in this.infoExtras) info[tlsKey] = this.infoExtras[tlsKey];
+      }
+      info[key] = value;
+    }
+    for (const [key, value] of Object.entries(this.infoExtras)) if (!(key in info)) info[key] = value;
+    return info as unknown as ServerInfo;
   }
 
   // ---- connections ----
 
   /** Takes a new connection from a transport. Returns null when the server refuses it. */
-  acceptConnection(socket: Duplex, remoteHost: string, remotePort: number): Client | null {
+  acceptConnection(socket: Duplex, remoteHost: string, remotePort: number, extras: ConnectionExtras = {}): Client | null {
     if (this.shuttingDown || this.lameDuck) {
       socket.destroy();
       return null;
     }
     const id = this.nextClientId++;
     const client = new Client(this, id, socket, this.globalAccount, remoteHost, remotePort);
-    socket.on('data', (chunk: Buffer) => client.onData(chunk));
-    socket.on('drain', () => client.onDrain());
-    socket.on('error', (err: Error) => client.debug(`socket error: ${err.message}`));
-    socket.on('close', (hadError: boolean) => client.onSocketClosed(hadError));
-    const clientInfo = { ...this.info, client_id: id, client_ip: remoteHost };
+    if (extras.tlsIdentity) client.tlsIdentity = extras.tlsIdentity;
+    if (extras.upgrade === undefined) wireSocket(client, socket);
+    else socket.on('error', (err: Error) => client.debug(`socket error: ${err.message}`));
+    const clientInfo: Record<string, unknown> = { ...this.info, client_id: id, client_ip: remoteHost };
+    if (this.nonceRequired) {
+      client.nonce = this.generateNonce();
+      clientInfo.nonce = client.nonce;
+    }
     if (this.clients.size >= this.options.maxConnections) {
       client.sendRaw(`INFO ${JSON.stringify(clientInfo)} \r\n`);
       this.logger.error(`${remoteHost}:${remotePort} - cid:${id} - maximum connections exceeded`);
@@ -138,7 +177,33 @@ export class Server {
     this.totalConnections++;
     client.debug('Client connection created');
     client.begin(JSON.stringify(clientInfo), this.authRequired);
+    if (extras.upgrade !== undefined) this.upgradeClient(client, socket, extras.upgrade);
     return client;
+  }
+
+  /** Sends INFO in plain text, then hands the socket to the transport for the TLS handshake. */
+  private upgradeClient(client: Client, socket: Duplex, upgrade: NonNullable<ConnectionExtras['upgrade']>): void {
+    client.flush();
+    client.upgrading = true;
+    upgrade(socket).then(
+      ({ socket: secure, tlsIdentity }) => {
+        if (client.closed) {
+          secure.destroy();
+          return;
+        }
+        client.socket = secure;
+        if (tlsIdentity) client.tlsIdentity = tlsIdentity;
+        client.upgrading = false;
+        wireSocket(client, secure);
+        // allow_non_tls may hand back the plain socket, paused while its first bytes were looked at.
+        secure.resume();
+        if (client.outbound.pending > 0) this.markDirty(client);
+      },
+      (err: Error) => {
+        this.logger.error(`${client.remoteHost}:${client.remotePort} - cid:${client.id} - TLS handshake error: ${err.message}`);
+        client.close(ClosedReason.TLSHandshakeError, true);
+      },
+    );
   }
 
   /** Called by a client as it closes. */
@@ -149,13 +214,24 @@ export class Server {
     }
   }
 
-  /** Checks CONNECT credentials and binds the client to its user. */
-  authenticate(client: Client, connect: ConnectOptions): boolean {
-    if (this.authenticator === null) return true;
-    const user = this.authenticator.check(connect);
-    if (user === null) return false;
-    client.user = user;
-    return true;
+  /** Decides a client's CONNECT: synchronous, or a promise when a bcrypt check or an account lookup is needed. */
+  authenticate(client: Client, connect: ConnectOptions): AuthOutcome | Promise<AuthOutcome> {
+    return this.authenticator.authenticate({
+      connect,
+      nonce: client.nonce,
+      remoteAddress: client.remoteHost,
+      connectionType: client.connectionType,
+      ...(client.tlsIdentity !== null && { tls: client.tlsIdentity }),
+    });
+  }
+
+  /** Moves an authenticated client into its account. */
+  bindAccount(client: Client, result: AuthResult): void {
+    const account = accountFor(this, result.account);
+    if (account === client.account) return;
+    client.account.clients.delete(client);
+    client.account = account;
+    account.clients.add(client);
   }
 
   // ---- messages ----
@@ -179,10 +255,14 @@ export class Server {
     return delivered;
   }
 
-  /** Queues a client for the one flush of this event-loop turn. */
+  /**
+   * Queues a client for the one flush of this event-loop turn. Per turn rather than at the end of each read
+   * (as nats-server does): libuv hands over several reads of a busy socket in one turn, and one write for
+   * all of them is ~11 % faster for pub→sub 1 KiB than a write per read. The cost is an Immediate per turn.
+   */
   markDirty(client: Client): void {
     client.dirty = true;
-    this.dirtyClients.push(client);
+    this.dirtyClients[this.dirtyCount++] = client;
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(flushDirtyFired, this);
@@ -191,12 +271,14 @@ export class Server {
 
   flushDirty(): void {
     this.flushScheduled = false;
+    // A flush may mark more connections dirty (a slow consumer's close); they are flushed in this loop too.
     const dirty = this.dirtyClients;
-    if (dirty.length === 0) return;
-    this.dirtyClients = [];
-    for (let i = 0; i < dirty.length; i++) {
-      dirty[i].flush();
+    for (let i = 0; i < this.dirtyCount; i++) {
+      const client = dirty[i];
+      dirty[i] = null;
+      if (client !== null) client.flush();
     }
+    this.dirtyCount = 0;
   }
 
   // ---- lifecycle ----
@@ -205,18 +287,30 @@ export class Server {
   applyReload(next: Options, changed: string[]): void {
     this.options = next;
     this.logger.configure({ debug: next.debug, trace: next.trace, logtime: next.logtime, logFile: next.logFile, logSizeLimit: next.logSizeLimit });
-    this.authenticator = buildAuthenticator(next.authorization, next.noAuthUser);
+    this.configErrors.length = 0;
+    this.authenticator = this.buildAuthenticator(next);
+    ensureAccounts(this, next);
+    linkAccounts(this, this.accountLinks, next);
     this.info = this.makeInfo();
     this.stallThreshold = next.maxPending / 2;
     for (const client of [...this.clients.values()]) {
       client.parser.maxControlLine = next.maxControlLine;
-      // Connections whose credentials no longer pass are closed, as nats-server does on reload.
-      if (client.connectOptions !== null && this.authenticator !== null && this.authenticator.check(client.connectOptions) === null) {
-        client.sendErrAndClose(WireError.AuthViolation, ClosedReason.AuthenticationViolation);
-      }
+      if (client.connectOptions !== null) void this.recheckClient(client);
     }
     this.flushDirty();
     this.logger.notice(`Reloaded server configuration${changed.length ? ': ' + changed.join(', ') : ''}`);
+  }
+
+  /** After a reload: a connection whose credentials no longer pass is closed, as nats-server does; others get the new permissions. */
+  private async recheckClient(client: Client): Promise<void> {
+    const outcome = await this.authenticate(client, client.connectOptions!);
+    if (client.closed) return;
+    if (!outcome.ok || outcome.account !== client.account.name) {
+      client.sendErrAndClose(WireError.AuthViolation, ClosedReason.AuthenticationViolation);
+      this.flushDirty();
+      return;
+    }
+    client.permissions = outcome.permissions;
   }
 
   /**
@@ -283,6 +377,21 @@ export class Server {
     }
     return [...new Set(addresses)];
   }
+}
+
+const TLS_INFO_KEYS = ['tls_required', 'tls_verify', 'tls_available'] as const;
+
+/** What a transport may add to a new connection: a TLS upgrade after INFO, or the identity of a TLS peer. */
+export interface ConnectionExtras {
+  upgrade?: (socket: Duplex) => Promise<{ socket: Duplex; tlsIdentity: TlsPeerIdentity | null }>;
+  tlsIdentity?: TlsPeerIdentity | null;
+}
+
+function wireSocket(client: Client, socket: Duplex): void {
+  socket.on('data', (chunk: Buffer) => client.onData(chunk));
+  socket.on('drain', () => client.onDrain());
+  socket.on('error', (err: Error) => client.debug(`socket error: ${err.message}`));
+  socket.on('close', (hadError: boolean) => client.onSocketClosed(hadError));
 }
 
 function flushDirtyFired(server: Server): void {

@@ -396,7 +396,8 @@ export class ProtocolParser {
     }
     const subject = latin1(source, start, start + length);
     if (length <= last.length) {
-      source.copy(last, 0, start, start + length);
+      // By hand: Buffer#copy of a slice that starts inside its source allocates a view first.
+      for (let k = 0; k < length; k++) last[k] = source[start + k];
       this.lastSubjectLength = length;
       this.lastSubject = subject;
     }

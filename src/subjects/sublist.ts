@@ -1,43 +1,15 @@
-// The subscription trie: subjects split into tokens, with '*' and '>' branches, plus a bounded match cache.
+// The subscription index: a trie of subjects (trie.ts) behind a bounded, exactly maintained match cache.
 //
 // Matching walks the trie once per distinct subject; repeat subjects are served from the cache. The cache
 // stays exact: adding a subscription patches every cached result it matches, removing one evicts them.
+// Once the cache is full, a subject gets in only on its second miss: one-off subjects (each reply's
+// `_INBOX.<id>.<n>`) would otherwise push out the subjects that do repeat, and every cached result that
+// lives long enough to be promoted to V8's old space and then evicted makes the next full GC longer.
 
 import { subjectsCollide, subjectMatches } from './subject.js';
+import { Collector, collect, EMPTY_RESULT, TrieLevel, trieInsert, trieRemove, walk, type SublistEntry, type SublistResult } from './trie.js';
 
-/** What the Sublist needs to know of a subscription. */
-export interface SublistEntry {
-  readonly subject: string;
-  /** '' for a plain subscription. */
-  readonly queue: string;
-}
-
-/** The subscriptions interested in one subject: plain ones, and one array per queue group. */
-export interface SublistResult<S extends SublistEntry> {
-  readonly plain: readonly S[];
-  readonly queues: readonly (readonly S[])[];
-}
-
-class TrieNode<S extends SublistEntry> {
-  next: TrieLevel<S> | null = null;
-  readonly plain = new Set<S>();
-  /** Queue name -> members. */
-  readonly queues = new Map<string, Set<S>>();
-
-  isEmpty(): boolean {
-    return this.plain.size === 0 && this.queues.size === 0 && (this.next === null || this.next.isEmpty());
-  }
-}
-
-class TrieLevel<S extends SublistEntry> {
-  readonly literal = new Map<string, TrieNode<S>>();
-  star: TrieNode<S> | null = null;
-  fullWildcard: TrieNode<S> | null = null;
-
-  isEmpty(): boolean {
-    return this.literal.size === 0 && this.star === null && this.fullWildcard === null;
-  }
-}
+export type { SublistEntry, SublistResult } from './trie.js';
 
 export interface SublistStats {
   subscriptions: number;
@@ -49,10 +21,16 @@ export interface SublistStats {
 }
 
 export const DEFAULT_CACHE_SIZE = 1024;
+/** Remembered hashes of subjects that missed while the cache was full (a power of two). */
+const DOORKEEPER_SLOTS = 4096;
 
 export class Sublist<S extends SublistEntry> {
   private readonly root = new TrieLevel<S>();
   private readonly cache = new Map<string, SublistResult<S>>();
+  /** Hashes of subjects that missed while the cache was full; created when it first fills. */
+  private doorkeeper: Int32Array | null = null;
+  /** Scratch state of one match, reused so a cache miss allocates only what its result keeps. */
+  private readonly collector = new Collector<S>();
   private count = 0;
   private inserts = 0;
   private removes = 0;
@@ -67,37 +45,7 @@ export class Sublist<S extends SublistEntry> {
   }
 
   insert(sub: S): void {
-    const tokens = sub.subject.split('.');
-    let level = this.root;
-    let node: TrieNode<S> | null = null;
-    for (let i = 0; i < tokens.length; i++) {
-      const token = tokens[i];
-      if (token === '*') {
-        node = level.star ??= new TrieNode<S>();
-      } else if (token === '>') {
-        node = level.fullWildcard ??= new TrieNode<S>();
-      } else {
-        node = level.literal.get(token) ?? null;
-        if (node === null) {
-          node = new TrieNode<S>();
-          level.literal.set(token, node);
-        }
-      }
-      if (i < tokens.length - 1) level = node.next ??= new TrieLevel<S>();
-    }
-    const leaf = node!;
-    if (sub.queue === '') {
-      if (leaf.plain.has(sub)) return;
-      leaf.plain.add(sub);
-    } else {
-      let members = leaf.queues.get(sub.queue);
-      if (members === undefined) {
-        members = new Set<S>();
-        leaf.queues.set(sub.queue, members);
-      }
-      if (members.has(sub)) return;
-      members.add(sub);
-    }
+    if (!trieInsert(this.root, sub)) return;
     this.count++;
     this.inserts++;
     this.patchCacheForInsert(sub);
@@ -105,35 +53,7 @@ export class Sublist<S extends SublistEntry> {
 
   /** Removes a subscription; returns whether it was there. */
   remove(sub: S): boolean {
-    const tokens = sub.subject.split('.');
-    const path: { level: TrieLevel<S>; node: TrieNode<S>; token: string }[] = [];
-    let level: TrieLevel<S> | null = this.root;
-    let node: TrieNode<S> | null = null;
-    for (let i = 0; i < tokens.length; i++) {
-      if (level === null) return false;
-      const token = tokens[i];
-      node = token === '*' ? level.star : token === '>' ? level.fullWildcard : level.literal.get(token) ?? null;
-      if (node === null) return false;
-      path.push({ level, node, token });
-      level = node.next;
-    }
-    const leaf = node!;
-    if (sub.queue === '') {
-      if (!leaf.plain.delete(sub)) return false;
-    } else {
-      const members = leaf.queues.get(sub.queue);
-      if (members === undefined || !members.delete(sub)) return false;
-      if (members.size === 0) leaf.queues.delete(sub.queue);
-    }
-    // Prune nodes left empty, from the leaf up.
-    for (let i = path.length - 1; i >= 0; i--) {
-      const step = path[i];
-      if (step.node.next !== null && step.node.next.isEmpty()) step.node.next = null;
-      if (!step.node.isEmpty()) break;
-      if (step.token === '*') step.level.star = null;
-      else if (step.token === '>') step.level.fullWildcard = null;
-      else step.level.literal.delete(step.token);
-    }
+    if (!trieRemove(this.root, sub)) return false;
     this.count--;
     this.removes++;
     this.evictCacheForRemove(sub);
@@ -148,16 +68,18 @@ export class Sublist<S extends SublistEntry> {
       this.cacheHits++;
       return cached;
     }
-    const tokens = subject.split('.');
+    const collector = this.collector;
     // A subject with an empty token reaches nobody, not even '>' (nats-server drops such messages).
-    if (tokens.includes('')) return EMPTY_RESULT as SublistResult<S>;
-    const plain: S[] = [];
-    const queues = new Map<string, S[]>();
-    collect(this.root, tokens, 0, plain, queues);
-    const result: SublistResult<S> = { plain, queues: [...queues.values()] };
+    if (!collector.tokenize(subject)) return EMPTY_RESULT as SublistResult<S>;
+    collect(this.root, 0, collector);
+    const result = collector.take();
     if (this.cacheSize > 0) {
-      if (this.cache.size >= this.cacheSize) this.shrinkCache();
-      this.cache.set(subject, result);
+      if (this.cache.size < this.cacheSize) {
+        this.cache.set(subject, result);
+      } else if (this.seenBefore(subject)) {
+        this.shrinkCache();
+        this.cache.set(subject, result);
+      }
     }
     return result;
   }
@@ -195,6 +117,16 @@ export class Sublist<S extends SublistEntry> {
     }
   }
 
+  /** Whether the subject missed recently while the cache was full; remembers it if not. */
+  private seenBefore(subject: string): boolean {
+    const hash = fnv1a(subject);
+    const slots = (this.doorkeeper ??= new Int32Array(DOORKEEPER_SLOTS));
+    const slot = hash & (DOORKEEPER_SLOTS - 1);
+    if (slots[slot] === hash) return true;
+    slots[slot] = hash;
+    return false;
+  }
+
   private patchCacheForInsert(sub: S): void {
     if (this.cache.size === 0) return;
     if (!sub.subject.includes('*') && !sub.subject.includes('>')) {
@@ -219,36 +151,11 @@ export class Sublist<S extends SublistEntry> {
   }
 }
 
-const EMPTY_RESULT: SublistResult<SublistEntry> = { plain: [], queues: [] };
-
-/**
- * Gathers matches in nats-server's order ('>' first, then '*' branches before the literal path, and at the
- * last token the literal node before '*'), so one connection with several matching subscriptions sees
- * its copies in the same order as with nats-server.
- */
-function collect<S extends SublistEntry>(level: TrieLevel<S>, tokens: string[], index: number, plain: S[], queues: Map<string, S[]>): void {
-  const last = index === tokens.length - 1;
-  if (level.fullWildcard !== null) addNode(level.fullWildcard, plain, queues);
-  const node = level.literal.get(tokens[index]);
-  if (last) {
-    if (node !== undefined) addNode(node, plain, queues);
-    if (level.star !== null) addNode(level.star, plain, queues);
-    return;
-  }
-  if (level.star !== null && level.star.next !== null) collect(level.star.next, tokens, index + 1, plain, queues);
-  if (node !== undefined && node.next !== null) collect(node.next, tokens, index + 1, plain, queues);
-}
-
-function addNode<S extends SublistEntry>(node: TrieNode<S>, plain: S[], queues: Map<string, S[]>): void {
-  for (const sub of node.plain) plain.push(sub);
-  for (const [name, members] of node.queues) {
-    let group = queues.get(name);
-    if (group === undefined) {
-      group = [];
-      queues.set(name, group);
-    }
-    for (const sub of members) group.push(sub);
-  }
+/** 32-bit FNV-1a of a subject's UTF-16 code units: a cheap fingerprint for the doorkeeper. */
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return hash;
 }
 
 function withAdded<S extends SublistEntry>(result: SublistResult<S>, sub: S): SublistResult<S> {
@@ -258,15 +165,4 @@ function withAdded<S extends SublistEntry>(result: SublistResult<S>, sub: S): Su
   if (index >= 0) queues[index] = [...queues[index], sub];
   else queues.push([sub]);
   return { plain: result.plain, queues };
-}
-
-function walk<S extends SublistEntry>(level: TrieLevel<S>, out: S[]): void {
-  const visit = (node: TrieNode<S>) => {
-    for (const sub of node.plain) out.push(sub);
-    for (const members of node.queues.values()) for (const sub of members) out.push(sub);
-    if (node.next !== null) walk(node.next, out);
-  };
-  for (const node of level.literal.values()) visit(node);
-  if (level.star !== null) visit(level.star);
-  if (level.fullWildcard !== null) visit(level.fullWildcard);
 }

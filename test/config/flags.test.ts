@@ -1,8 +1,15 @@
 // Tests of nats-server compatible command-line flags, flags over the config file, and reload.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { loadOptions, parseCommandLine, reloadOptions, usageText, type LoaderHooks } from '../../src/config/flags.js';
 import { defaultOptions } from '../../src/config/options.js';
+
+const CERTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../test/config/fixtures/security/certs');
+const CERT = path.join(CERTS, 'server-cert.pem');
+const KEY = path.join(CERTS, 'server-key.pem');
+const CA = path.join(CERTS, 'ca.pem');
 
 function parsed(...argv: string[]) {
   const commandLine = parseCommandLine(argv);
@@ -142,13 +149,6 @@ describe('flags - every nats-server flag', () => {
   });
 
   it('recognizes flags of features not built yet and says so', () => {
-    assert.deepEqual(flagErrors('--tls', '--tlscert', 'c.pem', '--tlskey=k.pem', '--tlsverify', '--tlscacert', 'ca.pem'), [
-      'flag -tls: TLS is not supported yet by Natrium',
-      'flag -tlscert: TLS is not supported yet by Natrium',
-      'flag -tlskey: TLS is not supported yet by Natrium',
-      'flag -tlsverify: TLS is not supported yet by Natrium',
-      'flag -tlscacert: TLS is not supported yet by Natrium',
-    ]);
     assert.deepEqual(flagErrors('--routes', 'nats://a:6222', '--cluster', 'nats://0.0.0.0:6222', '--cluster_name', 'c', '--no_advertise', '--connect_retries', '3', '--cluster_advertise', 'x', '--cluster_listen', 'y'), [
       'flag -routes: Clustering (routes) is not supported yet by Natrium',
       'flag -cluster: Clustering (routes) is not supported yet by Natrium',
@@ -159,11 +159,11 @@ describe('flags - every nats-server flag', () => {
       'flag -cluster_listen: Clustering (routes) is not supported yet by Natrium',
     ]);
     assert.deepEqual(flagErrors('-ms', '8443', '-s', '-r', 'udp://h:514', '--profile', '6060', '--help_tls'), [
-      'flag -ms: HTTPS monitoring (TLS) is not supported yet by Natrium',
+      'flag -ms: HTTPS monitoring is not supported yet by Natrium',
       'flag -s: syslog is not supported yet by Natrium',
       'flag -r: syslog is not supported yet by Natrium',
       'flag -profile: the profiling port is not supported yet by Natrium',
-      'flag -help_tls: TLS is not supported yet by Natrium',
+      'flag -help_tls: TLS help is not supported yet by Natrium',
     ]);
     assert.deepEqual(flagErrors('--tls=false', '-s=false'), []);
   });
@@ -227,5 +227,44 @@ describe('flags - loading with a config file', () => {
     assert.equal(reloaded.options.maxPayload, 2_097_152);
     files['a.conf'] = 'port: [';
     assert.equal(reloadOptions('a.conf', start.commandLine, hooks).errors.length, 1);
+  });
+});
+
+describe('flags - TLS (nats-server semantics)', () => {
+  it('--tlscert and --tlskey turn TLS on; --tlsverify verifies; --tlscacert names the CA', () => {
+    assert.deepEqual(parsed('--tlscert', CERT, '--tlskey', KEY).options.tls, { certFile: CERT, keyFile: KEY, verify: false, verifyAndMap: false });
+    assert.deepEqual(parsed('--tlsverify', '--tlscert', CERT, '--tlskey', KEY, '--tlscacert', CA).options.tls, {
+      certFile: CERT, keyFile: KEY, caFile: CA, verify: true, verifyAndMap: false,
+    });
+    assert.equal(parsed('--tls', '--tlscert', CERT, '--tlskey', KEY).options.tls?.verify, false);
+  });
+
+  it('any tls flag implies TLS and then needs a certificate and a key', () => {
+    assert.deepEqual(flagErrors('--tlsverify'), ['TLS Server certificate must be present and valid']);
+    assert.deepEqual(flagErrors('--tls'), ['TLS Server certificate must be present and valid']);
+    assert.deepEqual(flagErrors('--tlscacert', CA, '--tlscert', CERT), ['TLS Server private key must be present and valid']);
+    assert.match(flagErrors('--tlscert', path.join(CERTS, 'nope.pem'), '--tlskey', KEY)[0] ?? '', /nope\.pem/);
+  });
+
+  it('--tls=false turns TLS off, whatever the other tls flags or the file say', () => {
+    assert.deepEqual(flagErrors('--tls=false', '--tlsverify'), []);
+    const hooks = memoryFiles({ 'a.conf': `tls { cert_file: "${CERT}", key_file: "${KEY}" }` });
+    const result = loadOptions(['-c', 'a.conf', '--tls=false'], hooks);
+    assert.deepEqual(result.errors, []);
+    assert.equal(result.options.tls, undefined);
+    assert.equal(loadOptions(['-c', 'a.conf'], hooks).options.tls?.certFile, CERT);
+  });
+
+  it('replace the file\'s tls {} entirely; its timeout and verify_and_map stay', () => {
+    const hooks = memoryFiles({ 'a.conf': `tls { cert_file: "${CERT}", key_file: "${KEY}", ca_file: "${CA}", verify_and_map: true, timeout: 4 }` });
+    const result = loadOptions(['-c', 'a.conf', '--tlsverify', '--tlscert', CERT, '--tlskey', KEY], hooks);
+    assert.deepEqual(result.errors, []);
+    assert.deepEqual(result.options.tls, { certFile: CERT, keyFile: KEY, verify: true, verifyAndMap: false, timeoutMs: 4000 });
+    assert.equal(result.options.tlsMap, true);
+    assert.equal(result.options.authTimeoutMs, 5000);
+  });
+
+  it('are described in the help text', () => {
+    assert.match(usageText(), /--tlsverify\s+Enable TLS, verify client certificates/);
   });
 });

@@ -48,6 +48,7 @@ describe('options - defaults', () => {
       authTimeoutMs: 2000,
       writeDeadlineMs: 10_000,
       noHeaderSupport: false,
+      allowNonTls: false,
       disableSublistCache: false,
       authorization: {},
       debug: false,
@@ -218,7 +219,7 @@ describe('options - errors name file:line:col', () => {
     ['authorization { user: a, token: b }', ['t.conf:1:1: Cannot have a user/pass and token']],
     ['authorization { user: a, users: [] }', ['t.conf:1:1: Can not have a single user/pass and a users array']],
     ['authorization { users: [ {user: a, password: b}, {user: a, password: c} ] }', ['t.conf:1:50: Duplicate user "a" detected']],
-    ['authorization { users: [ {user: a} ] }', ['t.conf:1:26: User entry for "a" requires a password']],
+    ['authorization { users: [ {password: a} ] }', ['t.conf:1:26: User entry requires a user']],
     ['authorization { user: a, bogus: 1 }', ['t.conf:1:26: unknown field "bogus" in authorization']],
     ['cluster: 5', ['t.conf:1:10: Expected map to define cluster, got integer']],
     ['max_payload: 100MB', ['max_payload (104857600) cannot be higher than max_pending (67108864)']],
@@ -245,12 +246,12 @@ describe('options - errors name file:line:col', () => {
 
 describe('options - features not built yet', () => {
   it('rejects them by name with a clear message', () => {
-    assert.deepEqual(errors('tls {\n  cert_file: "a.pem"\n}\ngateway { name: x }\nmqtt { port: 1883 }\naccounts { A: {} }\nsystem_account: SYS'), [
-      't.conf:1:1: "tls" is not supported yet by Natrium (TLS)',
-      't.conf:4:1: "gateway" is not supported yet by Natrium (gateways (superclusters))',
-      't.conf:5:1: "mqtt" is not supported yet by Natrium (MQTT)',
-      't.conf:6:1: "accounts" is not supported yet by Natrium (accounts)',
-      't.conf:7:1: "system_account" is not supported yet by Natrium (the system account)',
+    assert.deepEqual(errors('ocsp: true\ngateway { name: x }\nmqtt { port: 1883 }\nresolver_tls { cert_file: "a.pem" }\nhttps: 8443'), [
+      't.conf:1:1: "ocsp" is not supported yet by Natrium (TLS)',
+      't.conf:2:1: "gateway" is not supported yet by Natrium (gateways (superclusters))',
+      't.conf:3:1: "mqtt" is not supported yet by Natrium (MQTT)',
+      't.conf:4:1: "resolver_tls" is not supported yet by Natrium (TLS for the URL account resolver)',
+      't.conf:5:1: "https" is not supported yet by Natrium (HTTPS monitoring)',
     ]);
   });
 
@@ -260,8 +261,10 @@ describe('options - features not built yet', () => {
       't.conf:5:13: "leafnodes.remotes" is not supported yet by Natrium',
       't.conf:6:13: "jetstream.domain" is not supported yet by Natrium',
     ]);
-    assert.deepEqual(errors('authorization { users: [ {user: a, password: b, permissions: { publish: "x" }} ] }'), [
-      't.conf:1:49: "authorization.users.permissions" is not supported yet by Natrium',
+    assert.deepEqual(errors('accounts { A: { mappings: { a: b }, limits: { max_conn: 1 } } }\nwebsocket { port: -1, no_tls: true, tls: { cert_file: x } }'), [
+      't.conf:1:17: "accounts.A.mappings" is not supported yet by Natrium',
+      't.conf:1:37: "accounts.A.limits" is not supported yet by Natrium',
+      't.conf:2:37: "websocket.tls" is not supported yet by Natrium',
     ]);
   });
 
@@ -279,7 +282,11 @@ describe('options - the table', () => {
   });
 
   it('names Options fields that exist', () => {
-    const known = new Set([...Object.keys(defaultOptions()), 'jetstream.storeDir', 'clientAdvertise', 'noAuthUser', 'logFile', 'pidFile', 'portsFileDir', 'http', 'websocket', 'cluster', 'leafnodes']);
+    const known = new Set([
+      ...Object.keys(defaultOptions()), 'jetstream.storeDir', 'clientAdvertise', 'noAuthUser', 'logFile', 'pidFile', 'portsFileDir', 'http', 'websocket', 'cluster', 'leafnodes',
+      'accounts', 'systemAccount', 'noSystemAccount', 'operatorJwts', 'trustedKeys', 'resolver', 'resolverPreload', 'resolverPinnedAccounts', 'alwaysEnableNonce',
+      'tls', 'tlsMap', 'tlsFilesDigest',
+    ]);
     for (const spec of OPTION_TABLE) for (const field of spec.fields) assert.ok(known.has(field), `${spec.name}: ${field}`);
   });
 });

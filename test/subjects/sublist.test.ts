@@ -191,3 +191,47 @@ function allSubjects(): string[] {
   subjectsCache = out;
   return out;
 }
+
+test('sublist - matches come in nats-server order: > first, * branches before literals, the last literal before *', () => {
+  for (const cacheSize of [0, 1024]) {
+    const sublist = new Sublist<Entry>(cacheSize);
+    for (const subject of ['a.b', 'a.*', '*.b', 'a.>', '>', '*.*']) sublist.insert(new Entry(subject));
+    for (const [subject, queue] of [['a.b', 'q2'], ['a.*', 'q1'], ['>', 'q2']]) sublist.insert(new Entry(subject, queue));
+    for (let lookup = 0; lookup < 2; lookup++) {
+      const result = sublist.match('a.b');
+      assert.deepEqual(result.plain.map((e) => e.subject), ['>', '*.b', '*.*', 'a.>', 'a.b', 'a.*']);
+      assert.deepEqual(result.queues.map((group) => group.map((e) => e.subject)), [['>', 'a.b'], ['a.*']]);
+    }
+  }
+});
+
+test('sublist - once the cache is full, a subject is cached on its second miss only', () => {
+  const sublist = new Sublist<Entry>(4);
+  sublist.insert(new Entry('r.*'));
+  for (let i = 0; i < 4; i++) sublist.match(`r.${i}`);
+  assert.equal(sublist.stats().cacheEntries, 4, 'while there is room, every subject goes in');
+  sublist.match('r.once');
+  assert.equal(sublist.stats().cacheEntries, 4, 'a subject seen once does not push others out');
+  const hits = sublist.stats().cacheHits;
+  sublist.match('r.twice');
+  sublist.match('r.twice');
+  assert.deepEqual(flatten(sublist.match('r.twice')), flatten(sublist.match('r.0')));
+  assert.ok(sublist.stats().cacheHits > hits, 'the second miss put it in the cache');
+  assert.ok(sublist.stats().cacheEntries <= 4);
+});
+
+test('sublist - levels with one literal child and with many stay exact as children come and go', () => {
+  const sublist = new Sublist<Entry>(0);
+  const entries = ['x.a', 'x.b', 'x.c'].map((subject) => new Entry(subject));
+  for (const e of entries) sublist.insert(e);
+  sublist.remove(entries[0]);
+  sublist.remove(entries[2]);
+  assert.deepEqual(flatten(sublist.match('x.b')), [`p${entries[1].id}`]);
+  assert.deepEqual(flatten(sublist.match('x.a')), []);
+  sublist.insert(entries[0]);
+  assert.deepEqual(flatten(sublist.match('x.a')), [`p${entries[0].id}`]);
+  sublist.remove(entries[0]);
+  sublist.remove(entries[1]);
+  assert.equal(sublist.size, 0);
+  assert.deepEqual(sublist.all(), []);
+});
