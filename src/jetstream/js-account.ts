@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from '../core/server.js';
 import type { Account } from '../core/account.js';
 import type { Subscription } from '../core/subscription.js';
-import type { JetStreamOptions } from '../config/options.js';
+import type { AccountJetStreamOption, JetStreamOptions } from '../config/options.js';
 import { apiError, type JsApiError } from './api-errors.js';
 import { JS_API_ALL } from './api-constants.js';
 import { ApiRouter } from './api/router.js';
@@ -42,6 +42,8 @@ export class JetStreamAccount implements StreamOwner {
     readonly server: Server,
     readonly account: Account,
     readonly options: JetStreamOptions,
+    /** The account's own limits (`accounts { A: { jetstream: {...} } }`); null = only the server's. */
+    readonly limits: AccountJetStreamOption | null = null,
   ) {
     this.streamsDir = path.join(options.storeDir, 'jetstream', account.name, 'streams');
   }
@@ -100,6 +102,9 @@ export class JetStreamAccount implements StreamOwner {
     if (existing !== undefined) {
       return sameStreamConfig(existing.config, cfg) ? existing : apiError('StreamNameExist');
     }
+    const maxStreams = this.limits?.maxStreams ?? -1;
+    if (maxStreams >= 0 && this.streams.size >= maxStreams) return apiError('MaximumStreamsLimit');
+    if (this.limits?.maxBytesRequired && cfg.max_bytes <= 0) return apiError('StreamMaxBytesRequired');
     const resourceError = this.checkResources(cfg, null);
     if (resourceError) return resourceError;
     const overlap = this.checkOverlap(cfg, null);
@@ -223,13 +228,26 @@ export class JetStreamAccount implements StreamOwner {
     return null;
   }
 
-  /** As nats-server: the configured limit, or 75% of the machine's memory. */
+  /** As nats-server: the account's limit, the server's, or 75% of the machine's memory. */
   maxMemory(): number {
+    const account = this.limits?.maxMemory ?? -1;
+    if (account >= 0) return account;
     return this.options.maxMemoryStore > 0 ? this.options.maxMemoryStore : Math.floor(os.totalmem() * 0.75);
+  }
+
+  /** Whether the account may have another consumer (its `max_consumers`). */
+  consumerLimitReached(): boolean {
+    const max = this.limits?.maxConsumers ?? -1;
+    if (max < 0) return false;
+    let count = 0;
+    for (const stream of this.streams.values()) count += stream.consumers.size;
+    return count >= max;
   }
 
   /** As nats-server: the configured limit, or 75% of the free disk space where the store lives (1 TB if unknown). */
   maxStorage(): number {
+    const account = this.limits?.maxStore ?? -1;
+    if (account >= 0) return account;
     if (this.options.maxFileStore > 0) return this.options.maxFileStore;
     try {
       fs.mkdirSync(this.options.storeDir, { recursive: true });
@@ -260,7 +278,8 @@ export class JetStreamAccount implements StreamOwner {
    * Only checked when such a limit is configured, so unlimited servers pay nothing per message.
    */
   wouldExceedStorage(storage: 'memory' | 'file', size: number): boolean {
-    const limit = storage === 'memory' ? this.options.maxMemoryStore : this.options.maxFileStore;
+    const accountLimit = storage === 'memory' ? this.limits?.maxMemory ?? -1 : this.limits?.maxStore ?? -1;
+    const limit = accountLimit >= 0 ? accountLimit : storage === 'memory' ? this.options.maxMemoryStore : this.options.maxFileStore;
     if (limit <= 0) return false;
     return (storage === 'memory' ? this.memoryUsed : this.storageUsed) + size > limit;
   }

@@ -43,6 +43,8 @@ export interface ConsumerStreamHandle extends ConsumerOwner {
 
 export interface ConsumerLookup {
   getStream(name: string): ConsumerStreamHandle | undefined;
+  /** Whether the account's own consumer limit is reached (optional: no account limit). */
+  consumerLimitReached?(): boolean;
 }
 
 /** 2.11's CONSUMER.PAUSE response type (not in 2.9.10's table). */
@@ -176,6 +178,8 @@ function handleCreate(lookup: ConsumerLookup, request: ApiRequest, durableEndpoi
   if (config.num_replicas > 1) return fail(type, 'StreamReplicasNotSupported');
   const stream = lookup.getStream(streamName);
   if (stream === undefined) return fail(type, 'StreamNotFound');
+  const requested = config.durable_name || config.name;
+  if (!stream.consumers.has(requested) && lookup.consumerLimitReached?.() === true) return fail(type, 'MaximumConsumersLimit');
   const result = createConsumer(stream, config);
   if ('err_code' in result) return fail(type, result);
   return { type, ...result.info() };
