@@ -184,6 +184,7 @@ export class Client implements ParserHandler {
       this.authTimer = null;
     }
     if (this.verbose) this.sendOk();
+    server.system?.clientConnected(this);
   }
 
   /** Credentials with an end (a JWT's expiry): the connection is closed then, as nats-server does. */

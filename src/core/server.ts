@@ -8,7 +8,9 @@ import { ClosedReason, WireError, type ClosedReasonText } from '../protocol/wire
 import type { ConnectOptions } from '../protocol/connect-options.js';
 import { createAuthenticator, type Authenticator, type AuthOutcome, type AuthResult, type TlsPeerIdentity } from '../auth/authenticator.js';
 import { AccountLinks } from './account-links.js';
-import { accountFor, ensureAccounts, linkAccounts } from './accounts-setup.js';
+import { accountFor, ensureAccounts, linkAccounts, SYSTEM_ACCOUNT } from './accounts-setup.js';
+import { SystemAccountServices } from './system-account.js';
+import { claimUpdateResponse, type AccountResolver } from '../auth/resolvers.js';
 import { Account, GLOBAL_ACCOUNT } from './account.js';
 import { Client } from './client.js';
 import { deliverToMatches } from './delivery.js';
@@ -58,6 +60,8 @@ export class Server {
   /** Problems the security configuration has (nats-server refuses to start with them). */
   readonly configErrors: string[] = [];
   private readonly accountLinks: AccountLinks;
+  /** Events and requests of the system account; null with no_system_account. */
+  system: SystemAccountServices | null = null;
   /** Connections to flush this turn: [0, dirtyCount) of an array kept across turns (no array per turn). */
   private dirtyClients: (Client | null)[] = [];
   private dirtyCount = 0;
@@ -77,6 +81,7 @@ export class Server {
     ensureAccounts(this, options);
     this.accountLinks = new AccountLinks(this);
     linkAccounts(this, this.accountLinks, options);
+    this.startSystemAccount(options);
     this.info = this.makeInfo();
     this.stallThreshold = options.maxPending / 2;
   }
@@ -99,6 +104,28 @@ export class Server {
     for (const warning of built.warnings) this.logger.warn(warning);
     this.configErrors.push(...built.errors);
     return built.authenticator;
+  }
+
+  private startSystemAccount(options: Options): void {
+    if (options.noSystemAccount) return;
+    const name = options.systemAccount ?? this.authenticator.config.operator?.systemAccount ?? SYSTEM_ACCOUNT;
+    this.system = new SystemAccountServices(this, this.registerAccount(name));
+  }
+
+  /** The account JWT resolver in operator mode, or null. */
+  get accountResolver(): AccountResolver | null {
+    return this.authenticator.config.operator?.resolver ?? null;
+  }
+
+  claimUpdateResponse(result: Parameters<typeof claimUpdateResponse>[0]): Record<string, unknown> {
+    return claimUpdateResponse(result);
+  }
+
+  /** An account JWT changed (claims update): its connections are checked again (revocations, limits). */
+  accountClaimsChanged(accountKey: string): void {
+    const account = this.accounts.get(accountKey);
+    if (account === undefined) return;
+    for (const client of [...account.clients]) if (client.connectOptions !== null) void this.recheckClient(client);
   }
 
   registerAccount(name: string): Account {
@@ -211,6 +238,7 @@ export class Server {
     if (this.clients.delete(client.id)) {
       client.account.clients.delete(client);
       client.debug(`Client connection closed: ${client.closedReason}`);
+      if (client.connectReceived) this.system?.clientDisconnected(client);
     }
   }
 
