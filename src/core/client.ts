@@ -10,7 +10,7 @@ import { OutboundBuffer, writeDecimal, writeLatin1 } from './outbound.js';
 import { Subscription } from './subscription.js';
 import type { Server } from './server.js';
 import { parseConnectOptions, type ConnectOptions } from '../protocol/connect-options.js';
-import type { AuthOutcome, TlsPeerIdentity } from '../auth/authenticator.js';
+import type { AuthOutcome, AuthResult, TlsPeerIdentity } from '../auth/authenticator.js';
 import { publishViolationText, subscribeViolationText, type ClientPermissions } from '../auth/permissions.js';
 
 /** What kind of peer a connection is. Routes, leaf nodes and others arrive with later capabilities. */
@@ -58,6 +58,9 @@ export class Client implements ParserHandler {
   /** The verified client certificate's names (TLS with verify), for verify_and_map. */
   tlsIdentity: TlsPeerIdentity | null = null;
   private expiryTimer: NodeJS.Timeout | null = null;
+  /** This connection's limits: the server's, narrowed by its account's and user's JWT limits (-1 / 0 = none). */
+  maxPayload: number;
+  maxSubscriptions: number;
 
   closed = false;
   closedReason: ClosedReasonText | '' = '';
@@ -108,6 +111,8 @@ export class Client implements ParserHandler {
     readonly remotePort: number,
   ) {
     this.parser = new ProtocolParser(this, { maxControlLine: server.options.maxControlLine });
+    this.maxPayload = server.options.maxPayload;
+    this.maxSubscriptions = server.options.maxSubscriptions;
     this.logPrefix = `${remoteHost}:${remotePort} - cid:${id} - `;
   }
 
@@ -164,7 +169,11 @@ export class Client implements ParserHandler {
     }
     this.user = outcome.user;
     this.permissions = outcome.permissions;
-    server.bindAccount(this, outcome);
+    if (!server.bindAccount(this, outcome)) {
+      this.sendErrAndClose(WireError.MaxAccountConnections, ClosedReason.MaxAccountConnectionsExceeded);
+      return;
+    }
+    this.applyJwtLimits(outcome);
     if (outcome.expiresAt !== undefined) this.scheduleExpiry(outcome.expiresAt);
     this.connectOptions = connect;
     this.verbose = connect.verbose;
@@ -187,6 +196,15 @@ export class Client implements ParserHandler {
     server.system?.clientConnected(this);
   }
 
+  /** A JWT account's or user's `payload` and `subs` limits narrow the server's for this connection. */
+  private applyJwtLimits(outcome: AuthResult): void {
+    for (const limits of [outcome.accountClaims?.limits, outcome.userClaims]) {
+      if (limits === undefined) continue;
+      if (limits.payload > 0) this.maxPayload = Math.min(this.maxPayload, limits.payload);
+      if (limits.subs > 0) this.maxSubscriptions = this.maxSubscriptions > 0 ? Math.min(this.maxSubscriptions, limits.subs) : limits.subs;
+    }
+  }
+
   /** Credentials with an end (a JWT's expiry): the connection is closed then, as nats-server does. */
   private scheduleExpiry(expiresAt: number): void {
     if (this.expiryTimer !== null) clearTimeout(this.expiryTimer);
@@ -207,7 +225,7 @@ export class Client implements ParserHandler {
   }
 
   checkPubSize(subject: string, size: number): boolean {
-    const maxPayload = this.server.options.maxPayload;
+    const maxPayload = this.maxPayload;
     if (size > maxPayload) {
       this.server.logger.error(`${this.logPrefix}Maximum Payload Violation: ${size} vs ${maxPayload} on "${subject}"`);
       this.sendErrAndClose(WireError.MaxPayload, ClosedReason.MaxPayloadExceeded);
@@ -254,7 +272,7 @@ export class Client implements ParserHandler {
       this.sendErr(subscribeViolationText(subject, queue));
       return;
     }
-    const maxSubs = this.server.options.maxSubscriptions;
+    const maxSubs = this.maxSubscriptions;
     if (maxSubs > 0 && this.subscriptions.size >= maxSubs) {
       this.server.logger.error(`${this.logPrefix}Maximum Subscriptions Exceeded (max ${maxSubs})`);
       this.sendErr(WireError.MaxSubscriptions);

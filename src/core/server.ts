@@ -253,13 +253,19 @@ export class Server {
     });
   }
 
-  /** Moves an authenticated client into its account. */
-  bindAccount(client: Client, result: AuthResult): void {
+  /**
+   * Moves an authenticated client into its account. Returns false when the account's JWT limits its
+   * connections and that many are already there.
+   */
+  bindAccount(client: Client, result: AuthResult): boolean {
     const account = accountFor(this, result.account);
-    if (account === client.account) return;
+    if (account === client.account) return true;
+    const maxConnections = result.accountClaims?.limits.conn ?? -1;
+    if (maxConnections >= 0 && account.clients.size >= maxConnections) return false;
     client.account.clients.delete(client);
     client.account = account;
     account.clients.add(client);
+    return true;
   }
 
   // ---- messages ----
