@@ -3,7 +3,7 @@
 // Environment: BENCH_CASES=pub16,ps1_16,... (default all), BENCH_REPEATS (3), BENCH_SCALE (1; multiplies
 // message counts), BENCH_QUIET_MAX (30, % of one core: wait before a run while the machine is busier, and redo a
 // run during which others took more), BENCH_QUIET_WAIT (30 s per run), BENCH_QUIET_BUDGET (300 s), BENCH_RETRIES (2).
-// Flags: --markdown (print the table as Markdown), --write-results (rewrite bench/RESULTS.md's table),
+// Flags: --markdown (print the tables as Markdown), --write-results (rewrite bench/RESULTS.md's tables that ran),
 // --micro (run the micro-benchmarks instead), --help.
 import { existsSync } from 'node:fs';
 import fs from 'node:fs';
@@ -15,6 +15,8 @@ import { buildLoadgen, runLoadgen, type LoadgenResult } from './lib/loadgen.js';
 import { machineInfo, openFileLimits, QuietWaiter, rssKiB } from './lib/machine.js';
 import { formatValue, renderMarkdown, renderText, summarize, type RunRecord, type SuiteInfo } from './lib/report.js';
 import { writeSection } from './lib/results-file.js';
+import { slowConsumerCuts } from './lib/server-log.js';
+import { renderStress } from './lib/stress-report.js';
 import { freePort, serverCommand, startServer, type RunningServer, type ServerCommands, type ServerKind } from './lib/servers.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url)); // dist/bench
@@ -32,8 +34,8 @@ function envNumber(name: string, fallback: number, zeroAllowed = false): number 
 
 let current: RunningServer | null = null;
 
-async function withServer<T>(kind: ServerKind, commands: ServerCommands, body: (server: RunningServer) => Promise<T>): Promise<T> {
-  const server = await startServer(kind, commands);
+async function withServer<T>(kind: ServerKind, commands: ServerCommands, config: string | undefined, body: (server: RunningServer) => Promise<T>): Promise<T> {
+  const server = await startServer(kind, commands, config);
   current = server;
   try {
     return await body(server);
@@ -48,7 +50,7 @@ async function measure(benchCase: BenchCase, kind: ServerKind, ctx: { loadgen: s
   const { loadgen, commands, quiet } = ctx;
   if (benchCase.kind === 'idle_rss') {
     const bg = await quiet.wait();
-    return withServer(kind, commands, async (server) => {
+    return withServer(kind, commands, benchCase.config, async (server) => {
       await sleep(1000);
       return { bg, result: { mode: 'idle_rss', rss_kb: rssKiB(server.pid), after_s: 1, ok: true } };
     });
@@ -59,18 +61,32 @@ async function measure(benchCase: BenchCase, kind: ServerKind, ctx: { loadgen: s
     const result = await runLoadgen(loadgen, ['startup', '-p', String(port), ...benchCase.args, '-q', '--', ...serverCommand(kind, port, commands)], { cwd: commands.cwd });
     return { bg, result };
   }
-  return withServer(kind, commands, async (server) => {
+  let logFrom = 0;
+  const timeoutMs = 180_000 * Math.max(1, ctx.scale);
+  const outcome = await withServer(kind, commands, benchCase.config, async (server) => {
     const base = [benchCase.mode!, '-p', String(server.port), '-x', String(server.pid)];
     const count = benchCase.count > 0 ? scaledCount(benchCase, ctx.scale) : 0;
-    if (benchCase.warmup) {
-      const warm = await runLoadgen(loadgen, [...base, '-n', String(Math.max(100, Math.round(count / 10))), ...benchCase.args, '-q']);
+    const warmArgs = benchCase.warmupArgs ? [...benchCase.args, ...benchCase.warmupArgs] : ['-n', String(Math.max(100, Math.round(count / 10))), ...benchCase.args];
+    for (let run = 0; benchCase.warmup && run < (benchCase.warmupRuns ?? 1); run++) {
+      const warm = await runLoadgen(loadgen, [...base, ...warmArgs, '-q'], { timeoutMs });
       if (!warm.ok) log(`warm-up of ${benchCase.id} on ${kind} was invalid: ${JSON.stringify(warm)}`);
     }
     const bg = await quiet.wait(); // also at least 1 s of idle server after start or warm-up
-    const result = await runLoadgen(loadgen, [...base, ...(count > 0 ? ['-n', String(count)] : []), ...benchCase.args]);
-    if (benchCase.mode === 'conns') result.server_nofile = openFileLimits(server.pid).soft;
+    logFrom = fs.statSync(commands.logFile).size;
+    const result = await runLoadgen(loadgen, [...base, ...(count > 0 ? ['-n', String(count)] : []), ...benchCase.args], { timeoutMs });
+    if (benchCase.mode === 'conns' || benchCase.mode === 'connsmsgs') result.server_nofile = openFileLimits(server.pid).soft;
     return { bg, result };
   });
+  // The server is stopped and its log complete: when did it cut the subscriber that stopped reading, and why?
+  if (benchCase.mode === 'slowfast' && typeof outcome.result.start_unix === 'number') {
+    const cuts = slowConsumerCuts(commands.logFile, logFrom, outcome.result.start_unix);
+    outcome.result.slow_consumer_cuts = cuts.length;
+    if (cuts.length > 0) {
+      outcome.result.slow_cut_ms = cuts[0].ms;
+      outcome.result.slow_cut_reason = cuts[0].reason;
+    }
+  }
+  return outcome;
 }
 
 function progress(record: RunRecord, benchCase: BenchCase, repeats: number): string {
@@ -101,7 +117,7 @@ async function main(): Promise<void> {
   const natsBin = ['/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server'].find((p) => existsSync(p));
   const natriumJs = path.join(root, 'dist', 'src', 'cli', 'natrium-server.js');
   if (!existsSync(natriumJs)) throw new Error(`${natriumJs} is missing: build first (npx tsc -p tsconfig.json)`);
-  const loadgen = buildLoadgen(path.join(root, 'bench', 'loadgen', 'natrium-loadgen.c'), path.join(root, 'dist', 'bench', 'natrium-loadgen'), log);
+  const loadgen = buildLoadgen(path.join(root, 'bench', 'loadgen'), path.join(root, 'dist', 'bench', 'natrium-loadgen'), log);
   const kinds: ServerKind[] = natsBin ? ['nats', 'natrium'] : ['natrium'];
   if (!natsBin) log('nats-server is not installed: measuring Natrium only');
 
@@ -148,11 +164,17 @@ async function main(): Promise<void> {
   }
   fs.rmSync(commands.cwd, { recursive: true, force: true });
   const info: SuiteInfo = { machine, repeats, scale, quietMaxPct: quietMax, quietWaitedS: quiet.waitedS, discarded, durationS: (Date.now() - started) / 1000 };
-  const rows = summarize(cases, records);
-  process.stdout.write(markdown ? renderMarkdown(rows, info) : renderText(rows, info));
+  const mainCases = cases.filter((c) => c.group !== 'stress');
+  const stressCases = cases.filter((c) => c.group === 'stress');
+  const rows = summarize(mainCases, records);
+  const rawNote = `Raw runs: \`bench/results/${stamp}.jsonl\` (not committed).`;
+  if (mainCases.length > 0) process.stdout.write(markdown ? renderMarkdown(rows, info) : renderText(rows, info));
+  if (stressCases.length > 0) process.stdout.write(`\n${renderStress(stressCases, records, info, markdown)}`);
   if (writeResults) {
+    // Only the sections this run measured are rewritten: a run of a few cases keeps the other table.
     const file = path.join(root, 'bench', 'RESULTS.md');
-    writeSection(file, 'e2e', `${renderMarkdown(rows, info)}\nRaw runs: \`bench/results/${stamp}.jsonl\` (not committed).`);
+    if (mainCases.length > 0) writeSection(file, 'e2e', `${renderMarkdown(rows, info)}\n${rawNote}`);
+    if (stressCases.length > 0) writeSection(file, 'stress', `${renderStress(stressCases, records, info, true)}\n${rawNote}`);
     log(`wrote ${path.relative(process.cwd(), file)}`);
   }
 }

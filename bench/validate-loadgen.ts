@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   if (!yardstick || !existsSync(yardstick)) throw new Error('usage: node dist/bench/validate-loadgen.js /path/to/yardstick/loadgen [--markdown]');
   const natsBin = ['/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server'].find((p) => existsSync(p));
   if (!natsBin) throw new Error('nats-server is not installed');
-  const ours = buildLoadgen(path.join(root, 'bench', 'loadgen', 'natrium-loadgen.c'), path.join(root, 'dist', 'bench', 'natrium-loadgen'), log);
+  const ours = buildLoadgen(path.join(root, 'bench', 'loadgen'), path.join(root, 'dist', 'bench', 'natrium-loadgen'), log);
   const repeats = Number(process.env.BENCH_REPEATS ?? 5);
   const scale = Number(process.env.BENCH_SCALE ?? 1);
   const resultsDir = path.join(root, 'bench', 'results');

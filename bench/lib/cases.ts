@@ -15,15 +15,25 @@ export interface Metric {
 export interface BenchCase {
   id: string;
   title: string;
+  /** 'stress' cases get their own table (bench/lib/stress-report.ts); the others make the main one. */
+  group?: 'stress';
   /** `loadgen`: one generator run per measurement; `idle_rss` and `startup` are handled by the runner. */
   kind: 'loadgen' | 'idle_rss' | 'startup';
-  mode?: 'pub' | 'pubsub' | 'queue' | 'reqrep' | 'conns';
+  mode?: 'pub' | 'pubsub' | 'queue' | 'reqrep' | 'conns' | 'slowfast' | 'connsmsgs';
   /** Generator flags other than -n, -p and -x. */
   args: string[];
   /** Messages per publisher (-n) at BENCH_SCALE=1: sized so a Natrium run lasts about 1–3 s. 0: no -n. */
   count: number;
-  /** Do an unrecorded run at a tenth of the count first (the server's JIT and buffers warm up). */
+  /** The smallest -n a low BENCH_SCALE may give (1000 unless set). */
+  minCount?: number;
+  /** Do an unrecorded run first (the server's JIT and buffers warm up): a tenth of the count, or `warmupArgs`. */
   warmup: boolean;
+  /** Flags that turn the case's own into the warm-up's (they come last and win), instead of a tenth of -n. */
+  warmupArgs?: string[];
+  /** Warm-up runs, each a new generator with new connections (1 unless set). */
+  warmupRuns?: number;
+  /** A configuration file both servers start with (`-c`), e.g. a smaller max_pending. */
+  config?: string;
   metrics: Metric[];
 }
 
@@ -41,15 +51,42 @@ export const CASES: BenchCase[] = [
   { id: 'ps2p1_16', title: '2 pubs→1 sub 16 B', kind: 'loadgen', mode: 'pubsub', args: ['-s', '16', '-k', '1', '-P', '2'], count: 3_000_000, warmup: true, metrics: [delivered('delivered')] },
   { id: 'pub2p16', title: 'pub 16 B, 2 publishers', kind: 'loadgen', mode: 'pub', args: ['-s', '16', '-P', '2'], count: 6_000_000, warmup: true, metrics: [published()] },
   {
-    id: 'reqrep', title: 'request/reply 16 B, sequential', kind: 'loadgen', mode: 'reqrep', args: ['-s', '16', '-w', '100'], count: 10_000, warmup: true,
+    // Warmed up by 3 sessions of 5,000 requests: new connections take code paths V8 compiled without (a SUB, a
+    // cache refilling after the last session's subscriptions left), so the first session after one warm-up still
+    // deoptimizes and recompiles the hot path, which shows as 1–7 ms requests.
+    id: 'reqrep', title: 'request/reply 16 B, sequential', kind: 'loadgen', mode: 'reqrep', args: ['-s', '16', '-w', '100'], count: 10_000,
+    warmup: true, warmupArgs: ['-n', '5000'], warmupRuns: 3,
     metrics: [
       { label: 'p50', field: 'p50_us', unit: 'µs', higherIsBetter: false },
       { label: 'p99', field: 'p99_us', unit: 'µs', higherIsBetter: false },
+      { label: 'p99.9', field: 'p999_us', unit: 'µs', higherIsBetter: false },
+      { label: 'max', field: 'max_us', unit: 'µs', higherIsBetter: false },
     ],
   },
   {
     id: 'conns10k', title: '10,000 idle connections', kind: 'loadgen', mode: 'conns', args: ['-c', '10000', '-T', '2', '-H', '1'], count: 0, warmup: false,
     metrics: [{ label: 'RSS per conn', field: 'rss_kb_per_conn', unit: 'KiB', higherIsBetter: false }],
+  },
+  // Stress (issue 3: no degradation under stress). A subscriber that stopped reading must not slow down one
+  // that reads: the same 10 s run with and without it; max_pending 8 MB so it is cut early.
+  {
+    id: 'fastalone', title: 'fast subscriber alone, 16 B for 10 s', group: 'stress', kind: 'loadgen', mode: 'slowfast', args: ['-s', '16', '-k', '0', '-D', '10', '-t', '30'],
+    count: 0, warmup: true, warmupArgs: ['-D', '1'], config: 'max_pending: 8MB\n', metrics: [delivered('fast subscriber')],
+  },
+  {
+    id: 'slowfast', title: 'fast subscriber beside a stopped one, 16 B for 10 s', group: 'stress', kind: 'loadgen', mode: 'slowfast', args: ['-s', '16', '-k', '1', '-D', '10', '-t', '30'],
+    count: 0, warmup: true, warmupArgs: ['-D', '1'], config: 'max_pending: 8MB\n', metrics: [delivered('fast subscriber')],
+  },
+  // 50 M messages with the server's RSS sampled every second: memory must stay flat.
+  {
+    id: 'soak', title: 'soak: pub→1 sub 16 B, 50 M msgs', group: 'stress', kind: 'loadgen', mode: 'pubsub', args: ['-s', '16', '-k', '1', '-R', '1000'], count: 50_000_000, warmup: true,
+    metrics: [delivered('delivered'), { label: 'RSS end', field: 'rss_kb_end', unit: 'MiB', higherIsBetter: false }],
+  },
+  // 10,000 connections on one shared subject and each on its own: every one must get every message.
+  {
+    id: 'conns10k_msgs', title: '10,000 subscribed connections, 16 B', group: 'stress', kind: 'loadgen', mode: 'connsmsgs', args: ['-c', '10000', '-O', '20', '-s', '16'],
+    count: 300, minCount: 10, warmup: true, warmupArgs: ['-c', '1000', '-n', '30', '-O', '2'],
+    metrics: [{ label: 'shared subject, delivered', field: 'shared_msgs_per_s', unit: 'msgs/s', higherIsBetter: true }],
   },
   { id: 'idle_rss', title: 'idle RSS 1 s after start', kind: 'idle_rss', args: [], count: 0, warmup: false, metrics: [{ label: 'VmRSS', field: 'rss_kb', unit: 'MiB', higherIsBetter: false }] },
   { id: 'startup', title: 'start → first INFO', kind: 'startup', args: ['-r', '5'], count: 0, warmup: false, metrics: [{ label: 'median of 5', field: 'median_ms', unit: 'ms', higherIsBetter: false }] },
@@ -64,7 +101,7 @@ export function selectCases(list: string | undefined): BenchCase[] {
   return CASES.filter((c) => wanted.includes(c.id));
 }
 
-/** -n for a case at a scale; at least 1000 so tiny scales still measure something. */
+/** -n for a case at a scale; at least 1000 (or the case's minCount) so tiny scales still measure something. */
 export function scaledCount(benchCase: BenchCase, scale: number): number {
-  return Math.max(1000, Math.round(benchCase.count * scale));
+  return Math.max(benchCase.minCount ?? 1000, Math.round(benchCase.count * scale));
 }

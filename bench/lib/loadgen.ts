@@ -5,14 +5,16 @@ import path from 'node:path';
 
 export type LoadgenResult = Record<string, unknown> & { ok: boolean };
 
-/** Compiles the generator if the binary is missing or older than the source. Returns the binary's path. */
-export function buildLoadgen(source: string, binary: string, log: (text: string) => void): string {
-  const sourceTime = fs.statSync(source).mtimeMs;
+/** Compiles the generator (every .c in its folder) if the binary is missing or older than a source. Returns the binary's path. */
+export function buildLoadgen(sourceDir: string, binary: string, log: (text: string) => void): string {
+  const names = fs.readdirSync(sourceDir).filter((name) => name.endsWith('.c') || name.endsWith('.h')).sort();
+  const sourceTime = Math.max(...names.map((name) => fs.statSync(path.join(sourceDir, name)).mtimeMs));
   const binaryTime = fs.existsSync(binary) ? fs.statSync(binary).mtimeMs : 0;
   if (binaryTime >= sourceTime) return binary;
   fs.mkdirSync(path.dirname(binary), { recursive: true });
   log(`building ${path.relative(process.cwd(), binary)}`);
-  execFileSync('cc', ['-O2', '-Wall', '-Wextra', '-pthread', '-o', binary, source], { stdio: 'inherit' });
+  const sources = names.filter((name) => name.endsWith('.c')).map((name) => path.join(sourceDir, name));
+  execFileSync('cc', ['-O2', '-Wall', '-Wextra', '-pthread', '-o', binary, ...sources], { stdio: 'inherit' });
   const check = execFileSync(binary, ['selftest'], { encoding: 'utf8' });
   if (!check.includes('"ok":true')) throw new Error(`natrium-loadgen selftest failed: ${check}`);
   return binary;

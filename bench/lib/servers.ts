@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import { openFileLimits } from './machine.js';
 
 export type ServerKind = 'nats' | 'natrium';
@@ -22,10 +23,14 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** The command line that starts a server on 127.0.0.1:port; the program execs into the server (same pid). */
-export function serverCommand(kind: ServerKind, port: number, commands: ServerCommands): string[] {
-  const flags = ['-a', '127.0.0.1', '-p', String(port)];
-  const base = kind === 'natrium' ? [process.execPath, commands.natriumJs, ...flags] : [commands.natsBin ?? 'nats-server', ...flags];
+/**
+ * The command line that starts a server on 127.0.0.1:port, with a configuration file if given (both servers
+ * take `-c FILE`; the flags after it win); the program execs into the server (same pid).
+ */
+export function serverCommand(kind: ServerKind, port: number, commands: ServerCommands, configFile?: string): string[] {
+  const flags = [...(configFile ? ['-c', configFile] : []), '-a', '127.0.0.1', '-p', String(port)];
+  // JetStream is on by default in Natrium and off in nats-server: both run core NATS only here.
+  const base = kind === 'natrium' ? [process.execPath, commands.natriumJs, '--no_js', ...flags] : [commands.natsBin ?? 'nats-server', ...flags];
   // 10,000 connections need as many descriptors. Node raises its own soft limit to the hard one, so
   // children inherit enough; if not, prlimit sets it and then execs the server, keeping the pid.
   const { soft, hard } = openFileLimits('self');
@@ -65,9 +70,15 @@ function infoSeen(port: number): Promise<boolean> {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export async function startServer(kind: ServerKind, commands: ServerCommands): Promise<RunningServer> {
+/** Starts a server; `config` is the text of a configuration file to start it with. */
+export async function startServer(kind: ServerKind, commands: ServerCommands, config?: string): Promise<RunningServer> {
   const port = await freePort();
-  const [program, ...args] = serverCommand(kind, port, commands);
+  let configFile: string | undefined;
+  if (config !== undefined) {
+    configFile = path.join(commands.cwd, `bench-${port}.conf`);
+    fs.writeFileSync(configFile, config);
+  }
+  const [program, ...args] = serverCommand(kind, port, commands, configFile);
   const log = fs.openSync(commands.logFile, 'a');
   fs.writeSync(log, `=== ${new Date().toISOString()} ${program} ${args.join(' ')}\n`);
   const child: ChildProcess = spawn(program, args, { cwd: commands.cwd, stdio: ['ignore', log, log] });

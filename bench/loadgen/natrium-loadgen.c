@@ -6,350 +6,25 @@
  * chunks and find frames with memchr. CPU shares come from getrusage (our own), /proc/PID/stat (-x, the
  * server) and /proc/stat (the machine), so every result says how much of the machine the generator took.
  *
- * Modes: pub, pubsub, queue, reqrep, conns, startup, selftest. One JSON line per run on stdout;
- * human-readable notes on stderr. Exit status: 0 valid run, 1 finished but invalid, 2 usage/setup error.
+ * Modes: pub, pubsub, queue, reqrep, conns, startup, selftest here; slowfast and connsmsgs in stress.c.
+ * One JSON line per run on stdout; human-readable notes on stderr. Exit status: 0 valid run, 1 finished
+ * but invalid, 2 usage/setup error.
  *
- * Build: cc -O2 -Wall -Wextra -pthread -o natrium-loadgen natrium-loadgen.c   (gcc + glibc, Linux only)
+ * Build: cc -O2 -Wall -Wextra -pthread -o natrium-loadgen *.c   (gcc + glibc, Linux only)
  */
-#define _GNU_SOURCE
-#include <arpa/inet.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <poll.h>
-#include <pthread.h>
-#include <signal.h>
-#include <stdarg.h>
-#include <stdatomic.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/epoll.h>
-#include <sys/resource.h>
-#include <sys/socket.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
-
-#define VERSION "1.0"
-#define SUB_BUF (4u << 20)    /* subscriber read buffer: holds any frame up to the 1 MiB max_payload */
-#define CTL_BUF (256u << 10)  /* publishers, request/reply */
-#define IDLE_BUF 4096u        /* conns mode: INFO and PING only */
+#include "loadgen.h"
 
 /* ---------- options ---------- */
 
-static struct {
-  const char *host;
-  int port;
-  long n, size, pubs, subs, conns, warmup, runs, bufbytes;
-  double settle_s, hold_s, timeout_s;
-  const char *subject;
-  pid_t server_pid;
-  int quiet, verbose;
-  char **command; /* startup: the server command */
-} opt = {"127.0.0.1", 4222, 1000000, 16, 1, 1, 1000, 100, 5, 1 << 20, 2, 1, 10, "bench", 0, 0, 0, NULL};
-
-static void note(const char *fmt, ...) {
-  if (opt.quiet) return;
-  va_list ap;
-  va_start(ap, fmt);
-  fputs("loadgen: ", stderr);
-  vfprintf(stderr, fmt, ap);
-  fputc('\n', stderr);
-  va_end(ap);
-}
-
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-/* ---------- CPU accounting from /proc ---------- */
-
-typedef struct {
-  double t, self_cpu_s; /* our own CPU from getrusage: microseconds, finer than /proc's 10 ms ticks */
-  long server_ticks;
-  unsigned long long total, idle, steal;
-} sample_t;
-
-/* utime + stime (fields 14 and 15) of /proc/<pid>/stat; -1 when unreadable. */
-static long proc_ticks(const char *path) {
-  char buf[1024];
-  FILE *f = fopen(path, "r");
-  if (!f) return -1;
-  size_t len = fread(buf, 1, sizeof buf - 1, f);
-  fclose(f);
-  buf[len] = 0;
-  char *p = strrchr(buf, ')'); /* the command name may contain spaces */
-  if (!p) return -1;
-  p += 2;
-  for (int field = 3; field < 14 && p; field++) p = strchr(p, ' ') ? strchr(p, ' ') + 1 : NULL;
-  if (!p) return -1;
-  long utime = 0, stime = 0;
-  if (sscanf(p, "%ld %ld", &utime, &stime) != 2) return -1;
-  return utime + stime;
-}
-
-static void take_sample(sample_t *s) {
-  char path[64];
-  struct rusage ru;
-  s->t = now_s();
-  getrusage(RUSAGE_SELF, &ru);
-  s->self_cpu_s = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e-6;
-  s->server_ticks = -1;
-  if (opt.server_pid > 0) {
-    snprintf(path, sizeof path, "/proc/%d/stat", (int)opt.server_pid);
-    s->server_ticks = proc_ticks(path);
-  }
-  unsigned long long v[8] = {0};
-  FILE *f = fopen("/proc/stat", "r");
-  if (f) {
-    if (fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) != 8) memset(v, 0, sizeof v);
-    fclose(f);
-  }
-  s->total = v[0] + v[1] + v[2] + v[3] + v[4] + v[5] + v[6] + v[7];
-  s->idle = v[3] + v[4];
-  s->steal = v[7];
-}
-
-static long server_rss_kb(void) {
-  char path[64], line[256];
-  long kb = -1;
-  snprintf(path, sizeof path, "/proc/%d/status", (int)opt.server_pid);
-  FILE *f = fopen(path, "r");
-  if (!f) return -1;
-  while (fgets(line, sizeof line, f))
-    if (sscanf(line, "VmRSS: %ld", &kb) == 1) break;
-  fclose(f);
-  return kb;
-}
-
-/* Appends the CPU figures of the interval a..b to a JSON object being built in out. */
-static void cpu_json(char *out, size_t cap, const sample_t *a, const sample_t *b) {
-  double hz = (double)sysconf(_SC_CLK_TCK), dt = b->t - a->t;
-  long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-  double dtotal = (double)(b->total - a->total);
-  double client = dt > 0 ? 100.0 * (b->self_cpu_s - a->self_cpu_s) / dt : 0;
-  double busy = 0, steal = 0;
-  if (dtotal > 0) {
-    busy = 100.0 * ncpu * (dtotal - (double)(b->idle - a->idle) - (double)(b->steal - a->steal)) / dtotal;
-    steal = 100.0 * ncpu * (double)(b->steal - a->steal) / dtotal;
-  }
-  size_t len = strlen(out);
-  if (a->server_ticks >= 0 && b->server_ticks >= 0) {
-    double server = dt > 0 ? 100.0 * (b->server_ticks - a->server_ticks) / hz / dt : 0;
-    snprintf(out + len, cap - len, ",\"client_cpu_pct\":%.1f,\"server_cpu_pct\":%.1f,\"machine_busy_pct\":%.1f,\"other_cpu_pct\":%.1f,\"steal_pct\":%.1f",
-             client, server, busy, busy - client - server, steal);
-  } else {
-    snprintf(out + len, cap - len, ",\"client_cpu_pct\":%.1f,\"server_cpu_pct\":null,\"machine_busy_pct\":%.1f,\"other_cpu_pct\":%.1f,\"steal_pct\":%.1f",
-             client, busy, busy - client, steal);
-  }
-}
-
-/* ---------- one connection: socket, read buffer, frame parser ---------- */
-
-typedef struct conn conn_t;
-/* Called for each MSG/HMSG when set (request/reply); counting-only connections leave it NULL. */
-typedef void (*msg_fn)(conn_t *c, const char *subject, size_t subject_len, const char *reply, size_t reply_len, const char *payload, size_t size);
-
-struct conn {
-  int fd;
-  char *buf;
-  size_t cap, len;
-  long expect_size; /* -1: any size */
-  msg_fn on_msg;
-  void *user;
-  uint64_t msgs, bytes, bad_size, pongs, errs, proto_errs;
-  double last_msg_t;
-};
-
-static atomic_long server_errors;
-
-static int write_all(int fd, const char *p, size_t n) {
-  while (n > 0) {
-    ssize_t w = write(fd, p, n);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      return -1;
-    }
-    p += w;
-    n -= (size_t)w;
-  }
-  return 0;
-}
-
-/* Last decimal number of [line, end): the size field of MSG, or -1. */
-static long trailing_number(const char *line, const char *end) {
-  const char *p = end;
-  while (p > line && p[-1] >= '0' && p[-1] <= '9') p--;
-  if (p == end || p == line || (p[-1] != ' ' && p[-1] != '\t')) return -1;
-  long v = 0;
-  for (; p < end; p++) v = v * 10 + (*p - '0');
-  return v;
-}
-
-/* Splits [p, end) at spaces and tabs into at most max tokens; returns the count. */
-static int split_tokens(const char *p, const char *end, const char **start, size_t *len, int max) {
-  int n = 0;
-  while (p < end) {
-    while (p < end && (*p == ' ' || *p == '\t')) p++;
-    if (p >= end) break;
-    const char *s = p;
-    while (p < end && *p != ' ' && *p != '\t') p++;
-    if (n < max) {
-      start[n] = s;
-      len[n] = (size_t)(p - s);
-    }
-    n++;
-  }
-  return n;
-}
-
-/*
- * Consumes every complete frame in the buffer and moves the incomplete tail to the front.
- * Answers PING with PONG (the caller owns the socket's writes at this point). Returns -1 on a protocol error.
- */
-static int conn_parse(conn_t *c) {
-  char *p = c->buf, *end = c->buf + c->len;
-  int rc = 0;
-  while (p < end) {
-    char *nl = memchr(p, '\n', (size_t)(end - p));
-    if (!nl) break;
-    char *line_end = (nl > p && nl[-1] == '\r') ? nl - 1 : nl;
-    char op = (char)(*p & 0xdf);
-    if (op == 'M' || op == 'H') { /* MSG / HMSG */
-      int hdr = op == 'H';
-      if (line_end - p < 4 + hdr || (p[3 + hdr] != ' ' && p[3 + hdr] != '\t')) { rc = -1; break; }
-      long size = trailing_number(p, line_end);
-      if (size < 0) { rc = -1; break; }
-      if ((size_t)(end - (nl + 1)) < (size_t)size + 2) break; /* payload not all here yet */
-      char *payload = nl + 1;
-      if (payload[size] != '\r' || payload[size + 1] != '\n') { rc = -1; break; }
-      if (c->expect_size >= 0 && size != c->expect_size) c->bad_size++;
-      c->msgs++;
-      c->bytes += (uint64_t)size;
-      if (c->on_msg) {
-        const char *tok[6];
-        size_t tlen[6];
-        int n = split_tokens(p + 4 + hdr, line_end, tok, tlen, 6);
-        int want = 3 + hdr;
-        if (n != want && n != want + 1) { rc = -1; break; }
-        c->on_msg(c, tok[0], tlen[0], n == want + 1 ? tok[2] : NULL, n == want + 1 ? tlen[2] : 0, payload, (size_t)size);
-      }
-      p = payload + size + 2;
-      continue;
-    }
-    if (op == 'P' && line_end - p >= 4 && (p[1] & 0xdf) == 'I') { /* PING */
-      if (write_all(c->fd, "PONG\r\n", 6) < 0) { rc = -1; break; }
-    } else if (op == 'P' && line_end - p >= 4 && (p[1] & 0xdf) == 'O') { /* PONG */
-      c->pongs++;
-    } else if (*p == '-') { /* -ERR */
-      c->errs++;
-      atomic_fetch_add(&server_errors, 1);
-      note("server said: %.*s", (int)(line_end - p), p);
-    } else if (*p != '+' && op != 'I') { /* +OK and INFO are ignored */
-      note("unknown op: %.*s", (int)(line_end - p > 60 ? 60 : line_end - p), p);
-      rc = -1;
-      break;
-    }
-    p = nl + 1;
-  }
-  if (rc < 0) c->proto_errs++;
-  c->len = (size_t)(end - p);
-  if (c->len > 0 && p != c->buf) memmove(c->buf, p, c->len);
-  return rc;
-}
-
-/* Waits up to timeout_ms for bytes and parses them. Returns 1 data, 0 timeout, -1 closed or error. */
-static int conn_pump(conn_t *c, int timeout_ms) {
-  struct pollfd pfd = {c->fd, POLLIN, 0};
-  int r = poll(&pfd, 1, timeout_ms);
-  if (r < 0) return errno == EINTR ? 0 : -1;
-  if (r == 0) return 0;
-  if (c->len == c->cap) return -1; /* a frame larger than the buffer */
-  ssize_t got = read(c->fd, c->buf + c->len, c->cap - c->len);
-  if (got < 0) return errno == EINTR || errno == EAGAIN ? 0 : -1;
-  if (got == 0) return -1;
-  c->len += (size_t)got;
-  return conn_parse(c) < 0 ? -1 : 1;
-}
-
-/* Sends PING and reads until the matching PONG (so the server has handled everything before it). */
-static int conn_flush(conn_t *c) {
-  uint64_t want = c->pongs + 1;
-  if (write_all(c->fd, "PING\r\n", 6) < 0) return -1;
-  double deadline = now_s() + opt.timeout_s;
-  while (c->pongs < want) {
-    if (now_s() > deadline) return -1;
-    if (conn_pump(c, 100) < 0) return -1;
-  }
-  return 0;
-}
-
-/* Connects, checks that INFO comes first, sends CONNECT and the extra lines (SUBs), and waits for PONG. */
-static int conn_open(conn_t *c, size_t cap, const char *extra) {
-  memset(c, 0, sizeof *c);
-  c->expect_size = -1;
-  c->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (c->fd < 0) return -1;
-  struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)opt.port)};
-  if (inet_pton(AF_INET, opt.host, &sa.sin_addr) != 1 || connect(c->fd, (struct sockaddr *)&sa, sizeof sa) < 0) goto fail;
-  int one = 1;
-  setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  c->cap = cap;
-  c->buf = malloc(cap);
-  if (!c->buf) goto fail;
-  double deadline = now_s() + opt.timeout_s;
-  while (c->len < 5 || !memchr(c->buf, '\n', c->len)) { /* read the INFO line before parsing anything */
-    struct pollfd pfd = {c->fd, POLLIN, 0};
-    if (now_s() > deadline || poll(&pfd, 1, 100) < 0) goto fail;
-    if (!pfd.revents) continue;
-    ssize_t got = read(c->fd, c->buf + c->len, c->cap - c->len);
-    if (got <= 0) goto fail;
-    c->len += (size_t)got;
-  }
-  if (strncmp(c->buf, "INFO", 4) != 0) goto fail;
-  if (conn_parse(c) < 0) goto fail;
-  char hello[2048];
-  int n = snprintf(hello, sizeof hello, "CONNECT {\"verbose\":false,\"pedantic\":false,\"echo\":true,\"lang\":\"c\",\"version\":\"%s\",\"name\":\"natrium-loadgen\"}\r\n%s", VERSION, extra ? extra : "");
-  if (n < 0 || (size_t)n >= sizeof hello || write_all(c->fd, hello, (size_t)n) < 0) goto fail;
-  if (conn_flush(c) < 0 || c->errs > 0) goto fail;
-  c->pongs = 0;
-  return 0;
-fail:
-  close(c->fd);
-  free(c->buf);
-  c->buf = NULL;
-  c->fd = -1;
-  return -1;
-}
-
-static void conn_close(conn_t *c) {
-  if (c->fd >= 0) close(c->fd);
-  free(c->buf);
-  c->fd = -1;
-  c->buf = NULL;
-}
+struct options opt = {"127.0.0.1", 4222, 1000000, 16, 1, 1, 1000, 100, 5, 1 << 20, 2, 1, 10, "bench", 0, 0, 0, NULL, 0, 0, 0};
 
 /* ---------- publishers and subscribers (pub, pubsub, queue) ---------- */
 
-typedef struct {
-  conn_t conn;
-  pthread_t thread;
-  pthread_barrier_t *start;
-  double end_t;
-  uint64_t wire_bytes;
-  int failed;
-} worker_t;
 
-static atomic_int pubs_done;
+atomic_int pubs_done;
 
 /* One publisher: N frames from a pre-built buffer of whole frames, then PING/PONG. */
-static void *publisher_main(void *arg) {
+void *publisher_main(void *arg) {
   worker_t *w = arg;
   conn_t *c = &w->conn;
   char line[512];
@@ -365,10 +40,13 @@ static void *publisher_main(void *arg) {
     memcpy(f + line_len + opt.size, "\r\n", 2);
   }
   pthread_barrier_wait(w->start);
-  for (long left = opt.n; left > 0;) {
-    size_t count = (size_t)left < per_buf ? (size_t)left : per_buf;
+  /* With -D the publisher runs for a time, whole buffers at a time, instead of -n messages. */
+  double stop_at = opt.duration_s > 0 ? now_s() + opt.duration_s : 0;
+  for (long left = opt.n; stop_at > 0 ? now_s() < stop_at : left > 0;) {
+    size_t count = stop_at > 0 || (size_t)left >= per_buf ? per_buf : (size_t)left;
     if (write_all(c->fd, buf, count * frame) < 0) { w->failed = 1; break; }
     w->wire_bytes += count * frame;
+    w->sent += count;
     left -= (long)count;
     /* Between whole buffers: answer a server PING, notice an -ERR. */
     if (conn_pump(c, 0) < 0) { w->failed = 1; break; }
@@ -380,7 +58,7 @@ static void *publisher_main(void *arg) {
 }
 
 /* One subscriber: count frames until the publishers are done and our own PING comes back. */
-static void *subscriber_main(void *arg) {
+void *subscriber_main(void *arg) {
   worker_t *w = arg;
   conn_t *c = &w->conn;
   double last_data = now_s();
@@ -427,6 +105,7 @@ static int run_fanout(const char *mode, int with_subs, int queue) {
   for (long i = 0; i < k; i++) pthread_create(&subs[i].thread, NULL, subscriber_main, &subs[i]);
   for (long i = 0; i < p; i++) pthread_create(&pubs[i].thread, NULL, publisher_main, &pubs[i]);
   sample_t a, b;
+  rss_sampler_t *sampler = opt.rss_every_ms > 0 && with_subs ? rss_sampler_start(subs, k) : NULL;
   take_sample(&a);
   pthread_barrier_wait(&start);
   double t0 = now_s(), pub_end = t0;
@@ -464,7 +143,7 @@ static int run_fanout(const char *mode, int with_subs, int queue) {
   for (long i = 0; i < p; i++) proto += pubs[i].conn.proto_errs;
   int ok = !failed && lost == 0 && extra == 0 && bad == 0 && proto == 0 && atomic_load(&server_errors) == 0;
   double pub_s = pub_end - t0;
-  char out[2048];
+  char out[16384]; /* room for the RSS samples of a soak */
   int len = snprintf(out, sizeof out, "{\"mode\":\"%s\",\"n\":%ld,\"size\":%ld,\"pubs\":%ld,\"subs\":%ld,\"msgs\":%llu,\"pub_s\":%.4f,\"pub_msgs_per_s\":%.0f,\"mb_per_s\":%.1f,\"wire_mb_per_s\":%.1f",
                      mode, opt.n, opt.size, p, k, (unsigned long long)total, pub_s, total / pub_s, total * (double)opt.size / pub_s / 1e6, wire / pub_s / 1e6);
   if (with_subs) {
@@ -473,6 +152,7 @@ static int run_fanout(const char *mode, int with_subs, int queue) {
              (unsigned long long)delivered, sub_s, delivered / sub_s, (unsigned long long)lost, (unsigned long long)extra, (unsigned long long)bad);
   }
   cpu_json(out, sizeof out, &a, &b);
+  if (sampler) rss_sampler_finish(sampler, out, sizeof out);
   len = (int)strlen(out);
   snprintf(out + len, sizeof out - (size_t)len, ",\"server_errors\":%ld,\"protocol_errors\":%llu,\"ok\":%s}", atomic_load(&server_errors), (unsigned long long)proto, ok ? "true" : "false");
   puts(out);
@@ -543,7 +223,7 @@ static void on_reply(conn_t *c, const char *s, size_t sl, const char *r, size_t 
   q->last_index = index;
 }
 
-static int cmp_double(const void *a, const void *b) {
+int cmp_double(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
   return x < y ? -1 : x > y;
 }
@@ -600,15 +280,19 @@ static int run_reqrep(void) {
   atomic_store(&responder.stop, 1);
   pthread_join(thread, NULL);
   double sum = 0;
+  long over_1ms = 0;
   if (!failed) {
     qsort(lat, (size_t)opt.n, sizeof *lat, cmp_double);
-    for (long i = 0; i < opt.n; i++) sum += lat[i];
+    for (long i = 0; i < opt.n; i++) {
+      sum += lat[i];
+      if (lat[i] > 1000) over_1ms++;
+    }
   }
   int ok = !failed && !responder.failed && q.wrong == 0 && qc.bad_size == 0 && atomic_load(&server_errors) == 0;
   char out[2048];
   if (opt.n > 0 && !failed)
-    snprintf(out, sizeof out, "{\"mode\":\"reqrep\",\"n\":%ld,\"size\":%ld,\"warmup\":%ld,\"p50_us\":%.1f,\"p90_us\":%.1f,\"p99_us\":%.1f,\"max_us\":%.1f,\"mean_us\":%.1f,\"req_per_s\":%.0f,\"wrong_replies\":%llu",
-             opt.n, opt.size, opt.warmup, nearest_rank(lat, opt.n, 50), nearest_rank(lat, opt.n, 90), nearest_rank(lat, opt.n, 99), lat[opt.n - 1], sum / opt.n, opt.n / elapsed, (unsigned long long)q.wrong);
+    snprintf(out, sizeof out, "{\"mode\":\"reqrep\",\"n\":%ld,\"size\":%ld,\"warmup\":%ld,\"p50_us\":%.1f,\"p90_us\":%.1f,\"p99_us\":%.1f,\"p999_us\":%.1f,\"max_us\":%.1f,\"over_1ms\":%ld,\"mean_us\":%.1f,\"req_per_s\":%.0f,\"wrong_replies\":%llu",
+             opt.n, opt.size, opt.warmup, nearest_rank(lat, opt.n, 50), nearest_rank(lat, opt.n, 90), nearest_rank(lat, opt.n, 99), nearest_rank(lat, opt.n, 99.9), lat[opt.n - 1], over_1ms, sum / opt.n, opt.n / elapsed, (unsigned long long)q.wrong);
   else
     snprintf(out, sizeof out, "{\"mode\":\"reqrep\",\"n\":%ld,\"size\":%ld,\"wrong_replies\":%llu", opt.n, opt.size, (unsigned long long)q.wrong);
   cpu_json(out, sizeof out, &a, &b);
@@ -791,11 +475,14 @@ static int run_selftest(void) {
 /* ---------- main ---------- */
 
 static void usage(void) {
-  fputs("usage: natrium-loadgen MODE [options] [-- SERVER COMMAND]   (modes: pub pubsub queue reqrep conns startup selftest)\n"
+  fputs("usage: natrium-loadgen MODE [options] [-- SERVER COMMAND]\n"
+        "  modes: pub pubsub queue reqrep conns startup selftest; stress: slowfast connsmsgs\n"
         "  -a HOST (127.0.0.1)  -p PORT (4222)  -n msgs per publisher (1000000)  -s payload bytes (16)  -S subject (bench)\n"
-        "  -P publishers (1)  -k subscribers or queue members (1)  -c idle connections (1000)  -w reqrep warm-up (100)\n"
-        "  -T conns settle s (2)  -H conns hold s (1)  -r startup runs (5)  -x SERVER_PID (CPU, RSS)  -t idle timeout s (10)\n"
-        "  -B publisher buffer bytes (1 MiB)  -q quiet  -v startup: show server output\n",
+        "  -P publishers (1)  -k subscribers or queue members; slowfast: stopped subscribers (1)  -c connections (1000)\n"
+        "  -w reqrep warm-up (100)  -T conns settle s (2)  -H conns hold s (1)  -r startup runs (5)  -x SERVER_PID (CPU, RSS)\n"
+        "  -t idle timeout s (10)  -B publisher buffer bytes (1 MiB)  -D slowfast: publish for s seconds (5)\n"
+        "  -O connsmsgs: messages per connection on its own subject (0)  -R pubsub: sample server RSS every ms (0: off)\n"
+        "  -q quiet  -v startup: show server output\n",
         stderr);
 }
 
@@ -803,7 +490,7 @@ int main(int argc, char **argv) {
   if (argc < 2) { usage(); return 2; }
   const char *mode = argv[1];
   int ch;
-  while ((ch = getopt(argc - 1, argv + 1, "+a:p:n:s:S:P:k:c:w:T:H:r:x:t:B:qv")) != -1) {
+  while ((ch = getopt(argc - 1, argv + 1, "+a:p:n:s:S:P:k:c:w:T:H:r:x:t:B:D:O:R:qv")) != -1) {
     switch (ch) {
       case 'a': opt.host = optarg; break;
       case 'p': opt.port = atoi(optarg); break;
@@ -822,11 +509,14 @@ int main(int argc, char **argv) {
       case 'B': opt.bufbytes = atol(optarg); break;
       case 'q': opt.quiet = 1; break;
       case 'v': opt.verbose = 1; break;
+      case 'D': opt.duration_s = atof(optarg); break;
+      case 'O': opt.own_rounds = atol(optarg); break;
+      case 'R': opt.rss_every_ms = atol(optarg); break;
       default: usage(); return 2;
     }
   }
   opt.command = argv + 1 + optind;
-  if (opt.n < 0 || opt.size < 0 || opt.size > (1 << 20) || opt.pubs < 1 || opt.subs < 1 || opt.runs < 1 || strlen(opt.subject) > 256) { usage(); return 2; }
+  if (opt.n < 0 || opt.size < 0 || opt.size > (1 << 20) || opt.pubs < 1 || opt.subs < 0 || (opt.subs < 1 && strcmp(mode, "slowfast") != 0) || opt.runs < 1 || opt.duration_s < 0 || opt.own_rounds < 0 || opt.rss_every_ms < 0 || strlen(opt.subject) > 256) { usage(); return 2; }
   signal(SIGPIPE, SIG_IGN);
   struct rlimit rl;
   if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
@@ -838,6 +528,8 @@ int main(int argc, char **argv) {
   if (!strcmp(mode, "queue")) return run_queue();
   if (!strcmp(mode, "reqrep")) return run_reqrep();
   if (!strcmp(mode, "conns")) return run_conns();
+  if (!strcmp(mode, "slowfast")) return run_slowfast();
+  if (!strcmp(mode, "connsmsgs")) return run_connsmsgs();
   if (!strcmp(mode, "startup")) return run_startup();
   if (!strcmp(mode, "selftest")) return run_selftest();
   usage();
