@@ -7,7 +7,6 @@ import { Logger } from '../core/logger.js';
 import { NATRIUM_VERSION, NATS_COMPAT_VERSION } from '../core/version.js';
 import type { Options } from '../config/options.js';
 import { listenForClients, formatHostPort } from '../transport/tcp-listener.js';
-import { enableJetStream } from '../jetstream/jetstream.js';
 
 export interface RunHooks {
   /** Re-reads the configuration for SIGHUP; returns the new options and the names of changed options, or throws. */
@@ -26,7 +25,8 @@ export async function runServer(options: Options, hooks: RunHooks = {}): Promise
   if (options.configFile) logger.notice(`  Using configuration file: ${options.configFile}`);
   if (options.http) logger.warn(`Monitoring (${formatHostPort(options.http.host, options.http.port)}) is not part of this build yet`);
 
-  if (options.jetstream.enabled) enableJetStream(server);
+  // Loaded only when used: the JetStream modules cost start-up time and memory a core-only server does not need.
+  if (options.jetstream.enabled) (await import('../jetstream/jetstream.js')).enableJetStream(server);
   await listenForClients(server, options.host, options.port);
   if (options.pidFile) writePidFile(server, options.pidFile);
   if (options.portsFileDir) writePortsFile(server, options.portsFileDir);
