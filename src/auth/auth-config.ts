@@ -21,6 +21,18 @@ export interface AuthUserOption {
   allowedConnectionTypes?: string[];
 }
 
+/** `authorization { auth_callout {...} }` (config mode): an external service authorizes every other client. */
+export interface AuthCalloutOption {
+  /** The account public key that signs the service's responses and the user JWTs in them. */
+  issuer: string;
+  /** Users (names or nkeys from `users`) that bypass the callout: the service's own connections. */
+  authUsers: string[];
+  /** The account the requests are sent in; `$G` by default. */
+  account: string;
+  /** The service's public curve key: requests are encrypted to it. */
+  xkey?: string;
+}
+
 /** One entry of `accounts {}` as far as authentication is concerned (exports/imports/limits are the core's). */
 export interface AuthAccountOption {
   users?: AuthUserOption[];
@@ -41,7 +53,8 @@ export type ResolverOption =
  * tlsMap <- tls { verify_and_map }; operatorJwts <- operator (file contents or inline JWTs);
  * trustedKeys <- trusted_keys / trusted; resolver <- resolver (MEMORY, URL(...), { type, dir, ... });
  * resolverPreload <- resolver_preload; resolverPinnedAccounts <- resolver_pinned_accounts;
- * systemAccount <- system_account; alwaysEnableNonce <- always_enable_nonce.
+ * systemAccount <- system_account; alwaysEnableNonce <- always_enable_nonce;
+ * authorization.callout <- authorization { auth_callout { issuer, auth_users, account, xkey } }.
  */
 export interface AuthOptions {
   authorization: {
@@ -50,6 +63,7 @@ export interface AuthOptions {
     token?: string;
     users?: AuthUserOption[];
     defaultPermissions?: PermissionsSpec;
+    callout?: AuthCalloutOption;
   };
   noAuthUser?: string;
   accounts?: Record<string, AuthAccountOption>;
@@ -83,6 +97,14 @@ export interface OperatorMode {
   systemAccount: string;
 }
 
+/** The auth callout as the server runs it. */
+export interface AuthCalloutSettings {
+  issuer: string;
+  authUsers: ReadonlySet<string>;
+  account: string;
+  xkey?: string;
+}
+
 export interface AuthConfig {
   token?: string;
   user?: string;
@@ -93,6 +115,7 @@ export interface AuthConfig {
   tlsMap: boolean;
   operator?: OperatorMode;
   alwaysEnableNonce: boolean;
+  callout?: AuthCalloutSettings;
 }
 
 export interface AuthConfigBuild {
@@ -215,5 +238,27 @@ export function buildAuthConfig(options: AuthOptions, hooks: AuthConfigHooks = {
     else if (!config.users.has(options.noAuthUser)) errors.push(`no_auth_user: "${options.noAuthUser}" not present as user in authorization block or account configuration`);
     else config.noAuthUser = options.noAuthUser;
   }
+  const callout = authorization.callout;
+  if (callout !== undefined) {
+    const knownUsers = (name: string) => config.users.has(name) || config.nkeys.has(name);
+    errors.push(...calloutConfigErrors(callout, config.operator !== undefined, Object.keys(options.accounts ?? {}), knownUsers));
+    config.callout = { issuer: callout.issuer, authUsers: new Set(callout.authUsers), account: callout.account || GLOBAL_ACCOUNT_NAME, ...(callout.xkey ? { xkey: callout.xkey } : {}) };
+  }
   return { config, errors, warnings };
+}
+
+/**
+ * nats-server's checks of `auth_callout` once users and accounts are known. An unknown account or
+ * auth user is only logged by nats-server 2.10 (the service then cannot connect); Natrium refuses to start.
+ */
+export function calloutConfigErrors(callout: AuthCalloutOption, operatorMode: boolean, accounts: readonly string[], userExists: (name: string) => boolean): string[] {
+  const errors: string[] = [];
+  if (operatorMode) errors.push('operators do not allow authorization callouts to be configured directly');
+  if (!isPublicKey(callout.issuer, 'account')) errors.push(`Expected callout user to be a valid public account nkey, got ${JSON.stringify(callout.issuer)}`);
+  if (callout.xkey !== undefined && callout.xkey !== '' && !isPublicKey(callout.xkey, 'curve')) errors.push(`Expected callout xkey to be a valid public xkey, got ${JSON.stringify(callout.xkey)}`);
+  if (callout.authUsers.length === 0) errors.push('Authorization callouts require authorized users to be specified');
+  const account = callout.account || GLOBAL_ACCOUNT_NAME;
+  if (account !== GLOBAL_ACCOUNT_NAME && !accounts.includes(account)) errors.push(`Authorization callout account ${JSON.stringify(account)} not valid`);
+  for (const user of callout.authUsers) if (!userExists(user)) errors.push(`Authorization callout user ${JSON.stringify(user)} not valid`);
+  return errors;
 }

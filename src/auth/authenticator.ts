@@ -10,7 +10,7 @@ import { checkTimes, connectionTypeAllowed, convertConnectionTypes, sourceAllowe
 import { buildAuthConfig, GLOBAL_ACCOUNT_NAME, type AuthConfig, type AuthConfigHooks, type AuthOptions, type ConfiguredUser, type OperatorMode } from './auth-config.js';
 
 export { buildAuthConfig, GLOBAL_ACCOUNT_NAME } from './auth-config.js';
-export type { AuthConfig, AuthConfigBuild, AuthConfigHooks, AuthOptions, AuthUserOption, AuthAccountOption, ResolverOption } from './auth-config.js';
+export type { AuthConfig, AuthConfigBuild, AuthConfigHooks, AuthOptions, AuthUserOption, AuthAccountOption, AuthCalloutOption, AuthCalloutSettings, ResolverOption } from './auth-config.js';
 export type { TlsPeerIdentity } from './tls-map.js';
 export { tlsIdentityFromCertificate } from './tls-map.js';
 export { ConnectionType } from './user-limits.js';
@@ -39,7 +39,8 @@ export interface AuthContext {
   now?: number;
 }
 
-export type AuthMethod = 'none' | 'token' | 'password' | 'nkey' | 'tls' | 'jwt';
+/** 'callout': an auth callout service issued the user JWT (auth-callout.ts). */
+export type AuthMethod = 'none' | 'token' | 'password' | 'nkey' | 'tls' | 'jwt' | 'callout';
 
 export interface AuthResult {
   ok: true;

@@ -10,7 +10,8 @@ import { checkDuplicateUsers, parseAccounts, placeUsers } from './accounts-optio
 import type { ApplyState, OptionEntry } from './option-table.js';
 import { ApplyContext, applyBlock, expectBool, expectInteger, expectMap, expectSecondsOrDuration, expectString, setOwn } from './option-values.js';
 import { DEFAULTS, type AuthorizationOptions, type Options, type ResolverOption } from './options.js';
-import { parsePermissions, parseUsers } from './security-values.js';
+import { parseAuthCallout, parsePermissions, parseUsers } from './security-values.js';
+import { calloutConfigErrors } from '../auth/auth-config.js';
 import { applyTlsBlock } from './tls-option.js';
 
 /** nats-server's TLS_TIMEOUT: with TLS and no authorization timeout, the auth timeout is this + 1s. */
@@ -51,6 +52,13 @@ function applyAuthorization(node: ConfNode, options: Options, context: ApplyCont
       apply: (value, inner) => {
         const permissions = parsePermissions(value, inner);
         if (permissions) auth.defaultPermissions = permissions;
+      },
+    },
+    {
+      names: ['auth_callout', 'auth_hook'],
+      apply: (value, inner) => {
+        const callout = parseAuthCallout(value, inner);
+        if (callout) auth.callout = callout;
       },
     },
   ], []);
@@ -251,6 +259,13 @@ export function finalizeSecurityOptions(options: Options, errors: ConfigError[])
       errors.push(new ConfigError(`no_auth_user: ${JSON.stringify(noAuthUser)} not present as user in authorization block or account configuration`));
     }
   }
+  if (auth.callout !== undefined) {
+    const accountUsers = Object.values(options.accounts ?? {}).flatMap((account) => account.users ?? []);
+    const names = new Set([...(auth.users ?? []), ...accountUsers].map((user) => user.nkey || user.user || ''));
+    for (const message of calloutConfigErrors(auth.callout, operatorMode, Object.keys(options.accounts ?? {}), (name) => names.has(name))) {
+      errors.push(new ConfigError(message));
+    }
+  }
   const system = options.systemAccount ?? '';
   if (system !== '' && !operatorMode && !(options.accounts !== undefined && Object.hasOwn(options.accounts, system))) {
     // nats-server 2.9 creates $SYS only when system_account is not set; naming it requires defining it.
@@ -263,6 +278,13 @@ function resolverReload(previous: Options, next: Options): string | undefined {
   const before = previous.resolver?.type ?? 'none';
   const after = next.resolver?.type ?? 'none';
   return before === after ? undefined : `config reload not supported for resolver type: old=${before}, new=${after}`;
+}
+
+/** nats-server 2.10: any change to auth_callout refuses the reload ("config reload not supported for AuthCallout"). */
+function authorizationReload(previous: Options, next: Options): string | undefined {
+  const before = JSON.stringify(previous.authorization.callout ?? null);
+  const after = JSON.stringify(next.authorization.callout ?? null);
+  return before === after ? undefined : 'config reload not supported for AuthCallout';
 }
 
 /** nats-server: certificates and verification reload; verify_and_map does not. */
@@ -292,8 +314,8 @@ function boolOption(field: 'noSystemAccount' | 'alwaysEnableNonce') {
 
 export const SECURITY_ENTRIES: readonly OptionEntry[] = [
   {
-    name: 'authorization', aliases: [], type: 'authorization', fields: ['authorization', 'authTimeoutMs'], reload: 'yes',
-    description: 'authorization { user, password, token, timeout, users: [...], default_permissions }',
+    name: 'authorization', aliases: [], type: 'authorization', fields: ['authorization', 'authTimeoutMs'], reload: authorizationReload,
+    description: 'authorization { user, password, token, timeout, users: [...], default_permissions, auth_callout { issuer, auth_users, account, xkey } }',
     apply: applyAuthorization,
   },
   {

@@ -1,5 +1,5 @@
 // The one typed Options object that the config file, the command line and reload all produce.
-import type { AuthUserOption } from '../auth/auth-config.js';
+import type { AuthCalloutOption, AuthUserOption } from '../auth/auth-config.js';
 import type { PermissionsSpec } from '../auth/permissions.js';
 import type { TlsConfig } from '../transport/tls-options.js';
 
@@ -20,6 +20,8 @@ export interface AuthorizationOptions {
   users?: AuthUserOption[];
   /** `default_permissions` (alias `permissions`): for users of `users` without their own. */
   defaultPermissions?: PermissionsSpec;
+  /** `auth_callout` (alias `auth_hook`): an external service authorizes clients other than its auth users. */
+  callout?: AuthCalloutOption;
 }
 
 /** `exports: [...]` entry of an account: a stream or a service, public unless `accounts` is given. */
@@ -203,6 +205,8 @@ export interface Options {
 
   /** Monitoring listener (`-m`, `http:`, `http_port:`); set but served once monitoring lands. */
   http?: ListenerOptions;
+  /** Monitoring port authentication (a Natrium extension): a bearer token, or basic auth with user and password. */
+  httpAuth?: { token?: string; user?: string; password?: string };
   /** `http_base_path` for the monitoring endpoints; '' = '/'. */
   httpBasePath: string;
   /** `websocket {}` listener; parsed now, served once the websocket front end lands. */

@@ -1,6 +1,6 @@
 // `users: [...]` entries and `permissions` blocks (authorization {} and accounts {}), parsed as nats-server does.
 import { isPublicKey } from '../auth/credentials.js';
-import type { AuthUserOption } from '../auth/auth-config.js';
+import { GLOBAL_ACCOUNT_NAME, type AuthCalloutOption, type AuthUserOption } from '../auth/auth-config.js';
 import type { PermissionsSpec, SubjectPermissionSpec } from '../auth/permissions.js';
 import { convertConnectionTypes } from '../auth/user-limits.js';
 import { isValidSubject } from '../subjects/subject.js';
@@ -192,4 +192,59 @@ export function parseUsers(node: ConfNode, context: ApplyContext): { users: Auth
     }
   }
   return { users, positions };
+}
+
+/** Keys of `auth_callout` that later nats-server releases accept and Natrium does not implement yet. */
+const CALLOUT_UNSUPPORTED: readonly string[] = ['allowed_accounts'];
+
+function realErrors(context: ApplyContext): number {
+  return context.errors.filter((error) => error.severity === 'error').length;
+}
+
+/**
+ * `authorization { auth_callout { issuer, auth_users, account, xkey } }` as nats-server 2.10 parses it:
+ * the issuer is an account public key, the xkey a curve public key, issuer and auth_users are required,
+ * the account defaults to $G. Whether the users and the account exist is checked once the file is read.
+ */
+export function parseAuthCallout(node: ConfNode, context: ApplyContext): AuthCalloutOption | undefined {
+  if (node.kind !== 'map') return context.error(`Expected authorization callout to be a map/struct, got ${context.describe(node)}`, node.position);
+  const before = realErrors(context);
+  const callout: AuthCalloutOption = { issuer: '', authUsers: [], account: '' };
+  applyBlock(node, context, [
+    {
+      names: ['issuer'],
+      apply: (value, inner) => {
+        const issuer = expectString(value, inner);
+        if (issuer === undefined) return;
+        if (isPublicKey(issuer, 'account')) callout.issuer = issuer;
+        else inner.error(`Expected callout user to be a valid public account nkey, got ${JSON.stringify(issuer)}`, value.position);
+      },
+    },
+    { names: ['account', 'acc'], apply: (value, inner) => { callout.account = expectString(value, inner) ?? callout.account; } },
+    {
+      names: ['auth_users', 'users'],
+      apply: (value, inner) => {
+        if (value.kind !== 'array') return inner.error(`Expected auth_users field to be an array, got ${inner.describe(value)}`, value.position);
+        for (const item of value.items) {
+          if (item.kind === 'string') callout.authUsers.push(item.value);
+          else inner.error(`Expected auth_users entries to be strings, got ${inner.describe(item)}`, item.position);
+        }
+        return undefined;
+      },
+    },
+    {
+      names: ['xkey', 'key'],
+      apply: (value, inner) => {
+        const xkey = expectString(value, inner);
+        if (xkey === undefined) return;
+        if (isPublicKey(xkey, 'curve')) callout.xkey = xkey;
+        else inner.error(`Expected callout xkey to be a valid public xkey, got ${JSON.stringify(xkey)}`, value.position);
+      },
+    },
+  ], CALLOUT_UNSUPPORTED);
+  if (realErrors(context) > before) return undefined;
+  if (callout.account === '') callout.account = GLOBAL_ACCOUNT_NAME;
+  if (callout.issuer === '') return context.error('Authorization callouts require an issuer to be specified', node.position);
+  if (callout.authUsers.length === 0) return context.error('Authorization callouts require authorized users to be specified', node.position);
+  return callout;
 }

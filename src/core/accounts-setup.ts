@@ -4,6 +4,8 @@ import type { Options } from '../config/options.js';
 import { subjectMatches } from '../subjects/subject.js';
 import type { Account } from './account.js';
 import { AccountLinks, type ResponseType } from './account-links.js';
+import { decodeJwt } from '../auth/jwt.js';
+import type { AccountClaims } from '../auth/jwt-claims.js';
 import type { Server } from './server.js';
 
 /** nats-server's default system account name, created even when not configured. */
@@ -56,4 +58,35 @@ function findServiceExport(options: Options, accountName: string, subject: strin
 /** The account a user of the authenticator's result belongs to (JWT accounts are created on first use). */
 export function accountFor(server: Server, name: string): Account {
   return server.accounts.get(name) ?? server.registerAccount(name);
+}
+
+/**
+ * Operator mode: an account JWT's imports, linked like configured ones. An import is honoured only when the
+ * exporting account's JWT (from the resolver) exports a matching subject of the same kind without requiring
+ * an activation token.
+ */
+export function linkJwtAccount(server: Server, links: AccountLinks, importer: Account, claims: AccountClaims): void {
+  const resolver = server.accountResolver;
+  for (const entry of claims.imports) {
+    const exporterJwt = resolver?.peek(entry.account);
+    if (exporterJwt === undefined) continue;
+    const decoded = decodeJwt(exporterJwt);
+    if (!decoded.ok || decoded.claims.type !== 'account') continue;
+    const exporterClaims = decoded.claims as AccountClaims;
+    const exported = exporterClaims.exports.find((e) => e.type === entry.type && (e.subject === entry.subject || subjectMatches(e.subject, entry.subject)));
+    if (exported === undefined || exported.tokenReq) {
+      server.logger.warn(`Account ${importer.name}: import of ${entry.type} "${entry.subject}" from ${entry.account} is not exported to it`);
+      continue;
+    }
+    const exporter = accountFor(server, entry.account);
+    if (exporter === importer) continue;
+    if (entry.type === 'stream') {
+      const to = entry.localSubject || (entry.to ? `${entry.to}.${entry.subject}` : entry.subject);
+      links.addStreamImport(exporter, importer, entry.subject, to);
+    } else {
+      const local = entry.localSubject || entry.to || entry.subject;
+      const thresholdMs = exported.responseThreshold > 0 ? Math.ceil(exported.responseThreshold / 1_000_000) : DEFAULT_RESPONSE_THRESHOLD_MS;
+      links.addServiceImport(exporter, importer, entry.subject, local, (exported.responseType || 'Singleton') as ResponseType, thresholdMs);
+    }
+  }
 }

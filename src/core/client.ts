@@ -129,7 +129,15 @@ export class Client implements ParserHandler {
   onData(chunk: Buffer): void {
     if (this.closed) return;
     this.lastActivity = Date.now();
-    const used = this.parser.parse(chunk);
+    let used: number;
+    try {
+      used = this.parser.parse(chunk);
+    } catch (err) {
+      // A bug must cost one connection, never the server: log it and cut this client.
+      this.server.logger.error(`${this.logPrefix}internal error while processing input: ${(err as Error).stack ?? err}`);
+      this.close(ClosedReason.ProtocolViolation, true);
+      return;
+    }
     // Paused as a fast producer: keep the rest of this chunk (a view) until the pause ends.
     if (used < chunk.length) this.heldInput = chunk.subarray(used);
   }
@@ -141,6 +149,11 @@ export class Client implements ParserHandler {
       this.debug(`CONNECT rejected: ${connect}`);
       this.close(ClosedReason.ProtocolViolation);
       return;
+    }
+    // As nats-server: the auth timer covers the wait for CONNECT, not the decision on it (a callout may take a while).
+    if (this.authTimer !== null) {
+      clearTimeout(this.authTimer);
+      this.authTimer = null;
     }
     const outcome = this.server.authenticate(this, connect);
     if (outcome instanceof Promise) {
@@ -697,8 +710,25 @@ export class Client implements ParserHandler {
 }
 
 /** Passwords and tokens never reach the log: nats-server shows them as [REDACTED]. */
+const SECRET_FIELDS = new Set(['pass', 'password', 'auth_token', 'token', 'sig', 'jwt']);
+
+/**
+ * The CONNECT as it may be traced: decoded first (so escaped keys such as "p\u0061ss" are caught), every
+ * credential field replaced, whatever its case. What cannot be decoded is not printed at all.
+ */
 function redactSecrets(json: string): string {
-  return json.replace(/("(?:pass|auth_token|sig|password|token)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi, '$1"[REDACTED]"');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    return `[unparsable, ${json.length} bytes]`;
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return `[not an object, ${json.length} bytes]`;
+  const shown: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(parsed as Record<string, unknown>)) {
+    Object.defineProperty(shown, key, { value: SECRET_FIELDS.has(key.toLowerCase()) ? '[REDACTED]' : value, enumerable: true });
+  }
+  return JSON.stringify(shown);
 }
 
 function buildPrefix(op: Buffer, subject: string, sidBytes: Buffer): Buffer {

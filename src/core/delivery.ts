@@ -55,5 +55,19 @@ function deliverToQueue(members: readonly Subscription[], subject: string, reply
 
 function deliverInternal(sub: Subscription, subject: string, reply: string, headerSize: number, message: Buffer): void {
   sub.delivered++;
-  sub.handler!(sub, subject, reply, headerSize, message);
+  try {
+    sub.handler!(sub, subject, reply, headerSize, message);
+  } catch (err) {
+    // A failing service inside the server must not take the publisher's connection down with it.
+    internalErrorHandler(err as Error, subject);
+  }
+}
+
+let internalErrorHandler: (err: Error, subject: string) => void = (err, subject) => {
+  process.stderr.write(`internal subscription on "${subject}" failed: ${err.stack ?? err}\n`);
+};
+
+/** Where failures of internal subscriptions are reported (the server's logger). */
+export function onInternalError(handler: (err: Error, subject: string) => void): void {
+  internalErrorHandler = handler;
 }

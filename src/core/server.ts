@@ -2,18 +2,20 @@
 
 import os from 'node:os';
 import type { Duplex } from 'node:stream';
-import { createServer as createServerKeyPair } from '@nats-io/nkeys';
+import { createServer as createServerKeyPair, type KeyPair } from '@nats-io/nkeys';
 import type { Options } from '../config/options.js';
 import { ClosedReason, WireError, type ClosedReasonText } from '../protocol/wire-errors.js';
 import type { ConnectOptions } from '../protocol/connect-options.js';
-import { createAuthenticator, type Authenticator, type AuthOutcome, type AuthResult, type TlsPeerIdentity } from '../auth/authenticator.js';
+import { createAuthenticator, type AuthCalloutSettings, type Authenticator, type AuthOutcome, type AuthResult, type TlsPeerIdentity } from '../auth/authenticator.js';
+import { bypassesCallout, calloutTimeoutMs, clientTlsInfo, guardCalloutAccount, runAuthCallout, type CalloutHost } from '../auth/auth-callout.js';
 import { AccountLinks } from './account-links.js';
-import { accountFor, ensureAccounts, linkAccounts, SYSTEM_ACCOUNT } from './accounts-setup.js';
+import { accountFor, ensureAccounts, linkAccounts, linkJwtAccount, SYSTEM_ACCOUNT } from './accounts-setup.js';
+import type { AccountClaims } from '../auth/jwt-claims.js';
 import { SystemAccountServices } from './system-account.js';
 import { claimUpdateResponse, type AccountResolver } from '../auth/resolvers.js';
 import { Account, GLOBAL_ACCOUNT } from './account.js';
 import { Client } from './client.js';
-import { deliverToMatches } from './delivery.js';
+import { deliverToMatches, onInternalError } from './delivery.js';
 import { Logger } from './logger.js';
 import { buildInfo, type ServerInfo } from './server-info.js';
 
@@ -32,6 +34,8 @@ export class Server {
   options: Options;
   readonly logger: Logger;
   readonly id: string;
+  /** The server's NKey pair: `id` is its public key; it signs auth callout requests. */
+  private readonly identity: KeyPair;
   readonly name: string;
   readonly startTime = new Date();
   readonly accounts = new Map<string, Account>();
@@ -60,6 +64,8 @@ export class Server {
   /** Problems the security configuration has (nats-server refuses to start with them). */
   readonly configErrors: string[] = [];
   private readonly accountLinks: AccountLinks;
+  /** Operator mode: the claims of the accounts in use, whose imports are linked like configured ones. */
+  private readonly jwtAccounts = new Map<string, AccountClaims>();
   /** Events and requests of the system account; null with no_system_account. */
   system: SystemAccountServices | null = null;
   /** Connections to flush this turn: [0, dirtyCount) of an array kept across turns (no array per turn). */
@@ -74,14 +80,16 @@ export class Server {
   constructor(options: Options, logger?: Logger) {
     this.options = options;
     this.logger = logger ?? new Logger({ debug: options.debug, trace: options.trace, logtime: options.logtime, logFile: options.logFile, logSizeLimit: options.logSizeLimit });
-    this.id = createServerKeyPair().getPublicKey();
+    this.identity = createServerKeyPair();
+    this.id = this.identity.getPublicKey();
     this.name = options.serverName || this.id;
     this.globalAccount = this.registerAccount(GLOBAL_ACCOUNT);
     this.authenticator = this.buildAuthenticator(options);
     ensureAccounts(this, options);
     this.accountLinks = new AccountLinks(this);
-    linkAccounts(this, this.accountLinks, options);
+    this.relinkAccounts(options);
     this.startSystemAccount(options);
+    onInternalError((err, subject) => this.logger.error(`Internal subscription on "${subject}" failed: ${err.stack ?? err.message}`));
     this.info = this.makeInfo();
     this.stallThreshold = options.maxPending / 2;
   }
@@ -99,11 +107,22 @@ export class Server {
     return this.authenticator.generateNonce();
   }
 
+  /** Signs with the server's NKey (the private key never leaves the server). */
+  signWithServerKey(data: Uint8Array): Uint8Array {
+    return this.identity.sign(data);
+  }
+
   private buildAuthenticator(options: Options): Authenticator {
     const built = createAuthenticator(options);
     for (const warning of built.warnings) this.logger.warn(warning);
     this.configErrors.push(...built.errors);
     return built.authenticator;
+  }
+
+  /** Builds every export/import link again: configured accounts, then the JWT accounts in use. */
+  private relinkAccounts(options: Options): void {
+    linkAccounts(this, this.accountLinks, options);
+    for (const [name, claims] of this.jwtAccounts) linkJwtAccount(this, this.accountLinks, this.registerAccount(name), claims);
   }
 
   private startSystemAccount(options: Options): void {
@@ -244,13 +263,38 @@ export class Server {
 
   /** Decides a client's CONNECT: synchronous, or a promise when a bcrypt check or an account lookup is needed. */
   authenticate(client: Client, connect: ConnectOptions): AuthOutcome | Promise<AuthOutcome> {
-    return this.authenticator.authenticate({
+    const callout = this.authenticator.config.callout;
+    if (callout !== undefined && !bypassesCallout(callout, connect, this.authenticator.config.noAuthUser)) {
+      return this.authenticateByCallout(client, connect, callout);
+    }
+    const outcome = this.authenticator.authenticate({
       connect,
       nonce: client.nonce,
       remoteAddress: client.remoteHost,
       connectionType: client.connectionType,
       ...(client.tlsIdentity !== null && { tls: client.tlsIdentity }),
     });
+    return callout === undefined ? outcome : guardCalloutAccount(outcome, callout);
+  }
+
+  /** Auth callout: the service listening on `$SYS.REQ.USER.AUTH` in the callout account decides (auth-callout.ts). */
+  private authenticateByCallout(client: Client, connect: ConnectOptions, settings: AuthCalloutSettings): AuthOutcome | Promise<AuthOutcome> {
+    // A reload re-checks connections; the service already decided for this one, and auth_callout cannot change on reload.
+    if (client.connectReceived) return { ok: true, method: 'callout', user: client.user, account: client.account.name, permissions: client.permissions };
+    const account = accountFor(this, settings.account);
+    const host: CalloutHost = {
+      server: { name: this.name, host: this.options.host, id: this.id, version: this.info.version },
+      sign: (data) => this.signWithServerKey(data),
+      subscribe: (subject, handler) => {
+        const sub = account.subscribeInternal(subject, (_sub, _subject, _reply, headerSize, message) => handler(Buffer.from(message.subarray(Math.max(0, headerSize)))));
+        return () => account.unsubscribeInternal(sub);
+      },
+      publish: (subject, reply, headers, payload) => this.publish(account, subject, reply, headers, payload),
+      hasAccount: (name) => this.accounts.has(name),
+      warn: (text) => this.logger.warn(`${client.remoteHost}:${client.remotePort} - cid:${client.id} - ${text}`),
+    };
+    const details = { id: client.id, host: client.remoteHost, nonce: client.nonce, connect, connectionType: client.connectionType, tls: clientTlsInfo(client.socket) };
+    return runAuthCallout(settings, host, details, calloutTimeoutMs(this.options.authTimeoutMs, client.start.getTime()));
   }
 
   /**
@@ -259,6 +303,12 @@ export class Server {
    */
   bindAccount(client: Client, result: AuthResult): boolean {
     const account = accountFor(this, result.account);
+    const claims = result.accountClaims;
+    if (claims !== undefined && this.jwtAccounts.get(account.name)?.jti !== claims.jti) {
+      // A JWT account seen for the first time, or with new claims: its imports are linked.
+      this.jwtAccounts.set(account.name, claims);
+      this.relinkAccounts(this.options);
+    }
     if (account === client.account) return true;
     const maxConnections = result.accountClaims?.limits.conn ?? -1;
     if (maxConnections >= 0 && account.clients.size >= maxConnections) return false;
@@ -324,7 +374,7 @@ export class Server {
     this.configErrors.length = 0;
     this.authenticator = this.buildAuthenticator(next);
     ensureAccounts(this, next);
-    linkAccounts(this, this.accountLinks, next);
+    this.relinkAccounts(next);
     this.info = this.makeInfo();
     this.stallThreshold = next.maxPending / 2;
     for (const client of [...this.clients.values()]) {

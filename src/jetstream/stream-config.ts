@@ -102,10 +102,11 @@ export function decodeStreamConfig(raw: unknown): Partial<StreamConfig> | JsApiE
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return apiError('InvalidJSON');
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
-    const kind = FIELDS[key];
+    // Own properties only: a request may carry keys such as "__proto__" or "constructor".
+    const kind = Object.hasOwn(FIELDS, key) ? FIELDS[key] : undefined;
     if (kind === undefined || value === null) continue;
     if (!kindOf(value, kind)) return apiError('InvalidJSON');
-    if (ENUMS[key] && !ENUMS[key]!.includes(value as string)) return apiError('InvalidJSON');
+    if (Object.hasOwn(ENUMS, key) && !ENUMS[key]!.includes(value as string)) return apiError('InvalidJSON');
     out[key] = value;
   }
   return out as Partial<StreamConfig>;

@@ -61,8 +61,9 @@ export function parseConnectOptions(json: string): ConnectOptions | string {
   if (raw === null) return options; // Go decodes `null` into an untouched struct
   if (typeof raw !== 'object' || Array.isArray(raw)) return 'CONNECT is not a JSON object';
   for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
-    // Go's JSON decoding matches field names case-insensitively.
-    const field = FIELDS[key] ?? FIELDS[key.toLowerCase()];
+    // Go's JSON decoding matches field names case-insensitively. Own properties only: a client may send
+    // keys such as "__proto__" or "constructor".
+    const field = Object.hasOwn(FIELDS, key) ? FIELDS[key] : Object.hasOwn(FIELDS, key.toLowerCase()) ? FIELDS[key.toLowerCase()] : undefined;
     if (field === undefined || value === null) continue;
     const [name, kind] = field;
     if (kind === 'boolean') {

@@ -96,7 +96,7 @@ function decodeValue(kind: Kind, key: string, value: unknown): unknown {
       const parsed = typeof value === 'string' ? parseGoTime(value) : null;
       return parsed === null ? undefined : formatGoTime(parsed);
     }
-    case 'enum': return typeof value === 'string' ? ENUMS[key]![value] : undefined;
+    case 'enum': return typeof value === 'string' && Object.hasOwn(ENUMS[key]!, value) ? ENUMS[key]![value] : undefined;
   }
 }
 
@@ -110,7 +110,8 @@ export function decodeConsumerConfig(raw: unknown): ConsumerConfig | JsApiError 
   if (typeof raw !== 'object' || Array.isArray(raw)) return apiError('InvalidJSON');
   for (const [rawKey, value] of Object.entries(raw as Record<string, unknown>)) {
     const key = rawKey.toLowerCase();
-    const kind = FIELDS[key];
+    // Own properties only: a request may carry keys such as "__proto__" or "constructor".
+    const kind = Object.hasOwn(FIELDS, key) ? FIELDS[key] : undefined;
     if (kind === undefined) continue;
     if (value === null) {
       if (kind === 'enum') return apiError('InvalidJSON');
