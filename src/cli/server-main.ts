@@ -23,10 +23,10 @@ export async function runServer(options: Options, hooks: RunHooks = {}): Promise
   logger.notice(`  Name:     ${server.name}`);
   logger.notice(`  ID:       ${server.id}`);
   if (options.configFile) logger.notice(`  Using configuration file: ${options.configFile}`);
-  if (options.http) logger.warn(`Monitoring (${formatHostPort(options.http.host, options.http.port)}) is not part of this build yet`);
 
-  // Loaded only when used: the JetStream modules cost start-up time and memory a core-only server does not need.
-  if (options.jetstream.enabled) (await import('../jetstream/jetstream.js')).enableJetStream(server);
+  // Loaded only when used: the JetStream and monitoring modules cost start-up time and memory a core-only server does not need.
+  const jetstream = options.jetstream.enabled ? (await import('../jetstream/jetstream.js')).enableJetStream(server) : null;
+  await (await import('../monitor/monitoring.js')).startMonitoring(server, jetstream);
   await listenForClients(server, options.host, options.port);
   if (options.pidFile) writePidFile(server, options.pidFile);
   if (options.portsFileDir) writePortsFile(server, options.portsFileDir);

@@ -1,0 +1,121 @@
+// The HTTP monitoring listener: routes GET requests to endpoint handlers and answers with nats-server's JSON conventions.
+
+import http from 'node:http';
+import type net from 'node:net';
+import type { Server } from '../core/server.js';
+
+/** What an endpoint answers: a value serialized as indented JSON (as nats-server does), or raw text/bytes. */
+export interface EndpointResult {
+  status?: number;
+  /** A string or Buffer is sent as is with `contentType`; anything else as JSON. */
+  body: unknown;
+  contentType?: string;
+  headers?: Record<string, string>;
+}
+
+export type EndpointHandler = (query: URLSearchParams, request: http.IncomingMessage) => EndpointResult | Promise<EndpointResult>;
+
+/**
+ * One HTTP(S) listener with a table of endpoints under `http_base_path`. Endpoints are registered by the
+ * modules that own the data (core monitoring, JetStream, metrics, dashboard), so this file knows none of them.
+ */
+export class MonitorServer {
+  private readonly endpoints = new Map<string, EndpointHandler>();
+  private readonly basePath: string;
+  private httpServer: http.Server | null = null;
+  /** Requests served per path (for /varz http_req_stats). */
+  readonly requestStats: Record<string, number> = {};
+
+  constructor(readonly server: Server) {
+    const base = server.options.httpBasePath.replace(/\/+$/, '');
+    this.basePath = base === '' ? '' : base.startsWith('/') ? base : `/${base}`;
+  }
+
+  /** Registers `path` ('/varz', '/' …) relative to the base path; the last registration wins. */
+  register(path: string, handler: EndpointHandler): void {
+    this.endpoints.set(path, handler);
+  }
+
+  /** Paths as /varz reports them in `http_req_stats`. */
+  paths(): string[] {
+    return [...this.endpoints.keys()].map((p) => this.basePath + p);
+  }
+
+  /** Listens on host:port (-1 = random); `createServer` lets the caller supply an HTTPS server. */
+  listen(host: string, port: number, createServer: (handler: http.RequestListener) => http.Server = (h) => http.createServer(h)): Promise<net.AddressInfo> {
+    const httpServer = createServer((req, res) => void this.handle(req, res));
+    // Monitoring must never keep a client's half-open socket forever.
+    httpServer.headersTimeout = 10_000;
+    httpServer.requestTimeout = 30_000;
+    this.httpServer = httpServer;
+    return new Promise((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen({ host: host === '' ? '0.0.0.0' : host, port: port < 0 ? 0 : port }, () => {
+        httpServer.off('error', reject);
+        httpServer.on('error', (err) => this.server.logger.error(`Monitoring listener error: ${err.message}`));
+        resolve(httpServer.address() as net.AddressInfo);
+      });
+    });
+  }
+
+  close(): Promise<void> {
+    const httpServer = this.httpServer;
+    this.httpServer = null;
+    if (httpServer === null) return Promise.resolve();
+    httpServer.closeAllConnections();
+    return new Promise((resolve) => httpServer.close(() => resolve()));
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://monitor');
+    let path = url.pathname;
+    if (this.basePath !== '') {
+      if (path !== this.basePath && !path.startsWith(`${this.basePath}/`)) return notFound(res);
+      path = path.slice(this.basePath.length) || '/';
+    }
+    if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
+    const handler = this.endpoints.get(path) ?? this.prefixHandler(path);
+    if (handler === undefined) return notFound(res);
+    this.requestStats[path] = (this.requestStats[path] ?? 0) + 1;
+    let result: EndpointResult;
+    try {
+      result = await handler(url.searchParams, req);
+    } catch (err) {
+      result = { status: 400, body: `Error: ${(err as Error).message}`, contentType: 'text/plain; charset=utf-8' };
+    }
+    send(res, result, url.searchParams.get('callback'));
+  }
+
+  /** Endpoints registered as '/dir/*' serve everything below '/dir/' (static assets). */
+  private prefixHandler(path: string): EndpointHandler | undefined {
+    for (const [key, handler] of this.endpoints) {
+      if (key.endsWith('/*') && path.startsWith(key.slice(0, -1))) return handler;
+    }
+    return undefined;
+  }
+}
+
+function send(res: http.ServerResponse, result: EndpointResult, callback: string | null): void {
+  const headers: Record<string, string> = { 'Access-Control-Allow-Origin': '*', ...result.headers };
+  let body: string | Buffer;
+  if (typeof result.body === 'string' || Buffer.isBuffer(result.body)) {
+    body = result.body;
+    headers['Content-Type'] = result.contentType ?? 'text/plain; charset=utf-8';
+  } else {
+    body = JSON.stringify(result.body, null, 2);
+    // nats-server's JSONP: ?callback=fn wraps the JSON for old-style cross-origin pages.
+    if (callback !== null && /^[A-Za-z_$][\w$.]*$/.test(callback)) {
+      body = `${callback}(${body})`;
+      headers['Content-Type'] = 'application/javascript';
+    } else {
+      headers['Content-Type'] = 'application/json';
+    }
+  }
+  res.writeHead(result.status ?? 200, headers);
+  res.end(body);
+}
+
+function notFound(res: http.ServerResponse): void {
+  res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+  res.end('404 page not found\n');
+}
