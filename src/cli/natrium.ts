@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `natrium`: the client command-line tool (pub, sub, req, reply on the official NATS client; certs for TLS).
+// `natrium`: the client command-line tool (pub, sub, req, reply on the official NATS client; certs for TLS, passwd for bcrypt hashes).
 import { readFileSync } from 'node:fs';
 import { UsageError, commonValueFlags, parseCommandArgs, type CommandSpec } from './client/command.js';
 import { errorLine } from './client/errors.js';
@@ -9,8 +9,9 @@ import { subCommand } from './client/sub.js';
 import { reqCommand } from './client/req.js';
 import { replyCommand } from './client/reply.js';
 import { certsCommand } from './certs.js';
+import { passwdCommand } from './passwd.js';
 
-const COMMANDS: CommandSpec[] = [pubCommand, subCommand, reqCommand, replyCommand, certsCommand];
+const COMMANDS: CommandSpec[] = [pubCommand, subCommand, reqCommand, replyCommand, certsCommand, passwdCommand];
 
 function findCommand(word: string): CommandSpec | undefined {
   return COMMANDS.find((command) => command.name === word || command.aliases.includes(word));
@@ -53,7 +54,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(toolHelp(COMMANDS));
       return 0;
     }
-    throw new UsageError('expected a command (pub, sub, req, reply, certs), try --help');
+    throw new UsageError('expected a command (pub, sub, req, reply, certs, passwd), try --help');
   }
   const word = argv[index]!;
   if (word === 'help') {
