@@ -76,6 +76,8 @@ export class Server {
   /** INFO fields that capabilities add (JetStream sets `jetstream`). */
   private readonly infoExtras: Record<string, unknown> = {};
   private readonly shutdownHooks: (() => Promise<void> | void)[] = [];
+  /** Capabilities told when a JWT account is first used or its claims change (JetStream enables itself from its limits). */
+  private readonly accountClaimsListeners: ((account: Account, claims: AccountClaims) => void)[] = [];
 
   constructor(options: Options, logger?: Logger) {
     this.options = options;
@@ -145,6 +147,12 @@ export class Server {
     const account = this.accounts.get(accountKey);
     if (account === undefined) return;
     for (const client of [...account.clients]) if (client.connectOptions !== null) void this.recheckClient(client);
+  }
+
+  /** Calls `listener` for every JWT account already in use, then whenever one is first used or gets new claims. */
+  onAccountClaims(listener: (account: Account, claims: AccountClaims) => void): void {
+    this.accountClaimsListeners.push(listener);
+    for (const [name, claims] of this.jwtAccounts) listener(this.registerAccount(name), claims);
   }
 
   registerAccount(name: string): Account {
@@ -308,6 +316,7 @@ export class Server {
       // A JWT account seen for the first time, or with new claims: its imports are linked.
       this.jwtAccounts.set(account.name, claims);
       this.relinkAccounts(this.options);
+      for (const listener of this.accountClaimsListeners) listener(account, claims);
     }
     if (account === client.account) return true;
     const maxConnections = result.accountClaims?.limits.conn ?? -1;

@@ -42,8 +42,8 @@ export class JetStreamAccount implements StreamOwner {
     readonly server: Server,
     readonly account: Account,
     readonly options: JetStreamOptions,
-    /** The account's own limits (`accounts { A: { jetstream: {...} } }`); null = only the server's. */
-    readonly limits: AccountJetStreamOption | null = null,
+    /** The account's own limits (`accounts { A: { jetstream: {...} } }` or its JWT); null = only the server's. New claims replace them. */
+    public limits: AccountJetStreamOption | null = null,
   ) {
     this.streamsDir = path.join(options.storeDir, 'jetstream', account.name, 'streams');
   }

@@ -63,8 +63,9 @@ accounts {
     assert.equal((await b('CONSUMER.DURABLE.CREATE.ORDERS.D2', { stream_name: 'ORDERS', config: { durable_name: 'D2', ack_policy: 'explicit' } })).error.err_code, 10026);
   });
 
-  it('an account without JetStream gets no answer from the API', async () => {
+  it('an account without JetStream is told so by the API (10039), as by nats-server', async () => {
     const c = await as('c');
-    await assert.rejects(c('INFO'), (err: Error) => /no responders|503/i.test(err.message) || (err as { code?: string }).code === '503');
+    assert.deepEqual(await c('INFO'), { type: 'io.nats.jetstream.api.v1.account_info_response', error: { code: 503, err_code: 10039, description: 'JetStream not enabled for account' } });
+    assert.equal((await c('CONSUMER.INFO.S.C')).type, 'io.nats.jetstream.api.v1.consumer_info_response');
   });
 });

@@ -18,7 +18,7 @@ export interface ApiRequest {
 /** A handler returns the response object to send, or null when it answers later (or never, as MSG.NEXT). */
 export type ApiHandler = (request: ApiRequest) => object | null;
 
-interface Route {
+export interface Route {
   /** The fixed tokens after `$JS.API.`. */
   path: string[];
   /** How many more tokens the subject must have: [min, max] (max -1 = any). */
