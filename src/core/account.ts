@@ -9,7 +9,7 @@ export const GLOBAL_ACCOUNT = '$G';
 export class Account {
   readonly sublist: Sublist<Subscription>;
   readonly clients = new Set<Client>();
-  /** Counters for monitoring. */
+  /** Totals of this account's closed connections (monitoring adds the open ones when asked; nothing counts per message here). */
   inMsgs = 0;
   inBytes = 0;
   outMsgs = 0;

@@ -18,6 +18,7 @@ import { Client } from './client.js';
 import { deliverToMatches, onInternalError } from './delivery.js';
 import { Logger } from './logger.js';
 import { buildInfo, type ServerInfo } from './server-info.js';
+import { ClosedConnectionRing } from './closed-connections.js';
 
 
 /** A listener a transport opened, as the ports file and monitoring report it. */
@@ -42,6 +43,10 @@ export class Server {
   readonly globalAccount: Account;
   readonly clients = new Map<number, Client>();
   readonly listeners: ListenerRecord[] = [];
+  /** Recently closed connections, for monitoring (/connz?state=closed). */
+  readonly closedConnections = new ClosedConnectionRing();
+  /** When the configuration was last loaded (start or reload), for /varz config_load_time. */
+  configLoadTime = new Date();
 
   // Counters, read by monitoring.
   inMsgs = 0;
@@ -256,6 +261,13 @@ export class Server {
   removeClient(client: Client): void {
     if (this.clients.delete(client.id)) {
       client.account.clients.delete(client);
+      // The account's totals take over the closed connection's counters (monitoring adds the open ones at request time).
+      const account = client.account;
+      account.inMsgs += client.inMsgs;
+      account.inBytes += client.inBytes;
+      account.outMsgs += client.outMsgs;
+      account.outBytes += client.outBytes;
+      this.closedConnections.record(client);
       client.debug(`Client connection closed: ${client.closedReason}`);
       if (client.connectReceived) this.system?.clientDisconnected(client);
     }
@@ -370,6 +382,7 @@ export class Server {
   /** Applies options read again from the config file (SIGHUP). Returns the names of what changed. */
   applyReload(next: Options, changed: string[]): void {
     this.options = next;
+    this.configLoadTime = new Date();
     this.logger.configure({ debug: next.debug, trace: next.trace, logtime: next.logtime, logFile: next.logFile, logSizeLimit: next.logSizeLimit });
     this.configErrors.length = 0;
     this.authenticator = this.buildAuthenticator(next);

@@ -21,6 +21,7 @@ export class SystemAccountServices {
 
   constructor(private readonly server: Server, readonly account: Account) {
     account.subscribeInternal('$SYS.REQ.SERVER.PING', (_sub, _subject, reply) => this.reply(reply, this.statsz()));
+    account.subscribeInternal('$SYS.REQ.SERVER.PING.STATSZ', (_sub, _subject, reply) => this.reply(reply, this.statsz()));
     account.subscribeInternal(`$SYS.REQ.SERVER.${server.id}.STATSZ`, (_sub, _subject, reply) => this.reply(reply, this.statsz()));
     account.subscribeInternal('$SYS.REQ.CLAIMS.UPDATE', (_sub, _subject, reply, headerSize, message) => {
       void this.claimsUpdate(undefined, reply, message.subarray(Math.max(0, headerSize)));
@@ -68,14 +69,15 @@ export class SystemAccountServices {
     });
   }
 
-  private serverInfo(): Record<string, unknown> {
+  /** The `server` object of every event and `$SYS.REQ` reply, in nats-server's field order. */
+  serverInfo(): Record<string, unknown> {
     return {
       name: this.server.name,
       host: this.server.options.host,
       id: this.server.id,
       ver: NATS_COMPAT_VERSION,
-      jetstream: this.server.options.jetstream.enabled,
       seq: ++this.sequence,
+      jetstream: this.server.options.jetstream.enabled,
       time: goTime(new Date()),
     };
   }

@@ -18,6 +18,9 @@ export interface SublistStats {
   removes: number;
   matches: number;
   cacheHits: number;
+  /** Largest and mean number of receivers (plain subscriptions + queue groups) among cached results. */
+  maxFanout: number;
+  avgFanout: number;
 }
 
 export const DEFAULT_CACHE_SIZE = 1024;
@@ -97,8 +100,18 @@ export class Sublist<S extends SublistEntry> {
     return out;
   }
 
+  /** Counters plus fan-out figures walked from the cache: only when asked (monitoring), never per message. */
   stats(): SublistStats {
+    let maxFanout = 0;
+    let totalFanout = 0;
+    for (const result of this.cache.values()) {
+      const fanout = result.plain.length + result.queues.length;
+      totalFanout += fanout;
+      if (fanout > maxFanout) maxFanout = fanout;
+    }
     return {
+      maxFanout,
+      avgFanout: this.cache.size > 0 ? totalFanout / this.cache.size : 0,
       subscriptions: this.count,
       cacheEntries: this.cache.size,
       inserts: this.inserts,
