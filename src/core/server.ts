@@ -256,6 +256,11 @@ export class Server {
   removeClient(client: Client): void {
     if (this.clients.delete(client.id)) {
       client.account.clients.delete(client);
+      const traffic = client.account.closedClientTraffic;
+      traffic.inMsgs += client.inMsgs;
+      traffic.inBytes += client.inBytes;
+      traffic.outMsgs += client.outMsgs;
+      traffic.outBytes += client.outBytes;
       client.debug(`Client connection closed: ${client.closedReason}`);
       if (client.connectReceived) this.system?.clientDisconnected(client);
     }
