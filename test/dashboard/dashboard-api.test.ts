@@ -19,7 +19,14 @@ async function post(base: string, endpoint: string, body: unknown, extraHeaders:
     headers: { 'Content-Type': 'application/json', ...extraHeaders },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
-  return { status: response.status, body: (await response.json()) as Record<string, any> };
+  const text = await response.text();
+  let parsed: Record<string, any>;
+  try {
+    parsed = JSON.parse(text) as Record<string, any>;
+  } catch {
+    parsed = { text };
+  }
+  return { status: response.status, body: parsed };
 }
 
 describe('dashboard HTTP API on a loopback monitoring port', () => {
@@ -160,5 +167,33 @@ describe('dashboard HTTP API on a non-loopback monitoring port without auth', ()
     assert.match(publish.body.error, /loopback|auth/);
     assert.equal((await post(base, '/api/request', { subject: '$JS.API.INFO' })).status, 403);
     assert.equal((await fetch(`${base}/`)).status, 200);
+  });
+});
+
+describe('dashboard HTTP API on a non-loopback monitoring port with http_auth', () => {
+  let server: RunningServer;
+  let dir: string;
+  let base: string;
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'natrium-dash-auth-'));
+    const port = await freePort();
+    const monitorPort = await freePort();
+    const conf = path.join(dir, 'server.conf');
+    fs.writeFileSync(conf, `listen: 127.0.0.1:${port}\nhttp: 0.0.0.0:${monitorPort}\nhttp_auth { token: "dash-token" }\njetstream { store_dir: "${dir}" }\n`);
+    server = await startServer('natrium', ['-c', conf], { port });
+    base = `http://127.0.0.1:${monitorPort}`;
+  });
+  after(async () => {
+    await server?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('needs the credentials, and with them answers requests', async () => {
+    assert.equal((await fetch(`${base}/api/request`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"subject":"$JS.API.INFO"}' })).status, 401);
+    assert.equal((await post(base, '/api/request', { subject: '$JS.API.INFO' }, { Authorization: 'Bearer wrong' })).status, 401);
+    const answer = await post(base, '/api/request', { subject: '$JS.API.INFO' }, { Authorization: 'Bearer dash-token' });
+    assert.equal(answer.status, 200);
+    assert.equal(JSON.parse(answer.body.payload).type, 'io.nats.jetstream.api.v1.account_info_response');
   });
 });
