@@ -1,9 +1,10 @@
 // The HTTP monitoring listener: routes GET requests to endpoint handlers and answers with nats-server's JSON conventions.
 
 import http from 'node:http';
-import type net from 'node:net';
+import net from 'node:net';
 import type { Server } from '../core/server.js';
 import { createMonitorAuth, type MonitorAuth } from './monitor-auth.js';
+import { MonitorRequestError } from './query-params.js';
 
 /** What an endpoint answers: a value serialized as indented JSON (as nats-server does), or raw text/bytes. */
 export interface EndpointResult {
@@ -15,6 +16,14 @@ export interface EndpointResult {
 }
 
 export type EndpointHandler = (query: URLSearchParams, request: http.IncomingMessage) => EndpointResult | Promise<EndpointResult>;
+
+/** Requests made up by `invoke` for callers that are not HTTP clients (the system account's `$SYS.REQ.SERVER.*`). */
+const internalRequests = new WeakSet<http.IncomingMessage>();
+
+/** Whether a handler runs for a `$SYS` request rather than an HTTP client (some reports differ slightly, as in nats-server). */
+export function isInternalRequest(request: http.IncomingMessage): boolean {
+  return internalRequests.has(request);
+}
 
 /**
  * One HTTP(S) listener with a table of endpoints under `http_base_path`. Endpoints are registered by the
@@ -38,6 +47,31 @@ export class MonitorServer {
   /** Registers `path` ('/varz', '/' …) relative to the base path; the last registration wins. */
   register(path: string, handler: EndpointHandler): void {
     this.endpoints.set(path, handler);
+  }
+
+  /**
+   * Sections that other modules add to /varz (JetStream adds `jetstream`), computed when /varz is asked for.
+   * A section registered here replaces the default /varz has for that key.
+   */
+  readonly varzSections = new Map<string, () => unknown>();
+
+  /** Whether a report is registered at `path`. */
+  has(path: string): boolean {
+    return this.endpoints.has(path);
+  }
+
+  /**
+   * Runs a report for a caller that is not an HTTP client (not counted in http_req_stats). Errors come back
+   * as a result with their status, as HTTP would show them. Undefined when nothing is registered at `path`.
+   */
+  async invoke(path: string, query: URLSearchParams): Promise<EndpointResult | undefined> {
+    const handler = this.endpoints.get(path);
+    if (handler === undefined) return undefined;
+    const request = new http.IncomingMessage(new net.Socket());
+    request.method = 'GET';
+    request.url = `${this.basePath}${path}?${query.toString()}`;
+    internalRequests.add(request);
+    return runHandler(handler, query, request);
   }
 
   /** Paths as /varz reports them in `http_req_stats`. */
@@ -82,13 +116,7 @@ export class MonitorServer {
     const handler = this.endpoints.get(path) ?? this.prefixHandler(path);
     if (handler === undefined) return notFound(res);
     this.requestStats[path] = (this.requestStats[path] ?? 0) + 1;
-    let result: EndpointResult;
-    try {
-      result = await handler(url.searchParams, req);
-    } catch (err) {
-      result = { status: 400, body: `Error: ${(err as Error).message}`, contentType: 'text/plain; charset=utf-8' };
-    }
-    send(res, result, url.searchParams.get('callback'));
+    send(res, await runHandler(handler, url.searchParams, req), url.searchParams.get('callback'));
   }
 
   /** Endpoints registered as '/dir/*' serve everything below '/dir/' (static assets). */
@@ -100,6 +128,24 @@ export class MonitorServer {
   }
 }
 
+async function runHandler(handler: EndpointHandler, query: URLSearchParams, request: http.IncomingMessage): Promise<EndpointResult> {
+  try {
+    return await handler(query, request);
+  } catch (err) {
+    // A refused query says why in nats-server's words; anything else is our bug, reported the same way.
+    const text = err instanceof MonitorRequestError ? err.message : `Error: ${(err as Error).message}`;
+    return { status: err instanceof MonitorRequestError ? err.status : 400, body: text, contentType: 'text/plain; charset=utf-8' };
+  }
+}
+
+/** JSON as Go's encoder writes it: indented by two spaces, with <, > and & escaped inside strings. */
+export function goJson(value: unknown, indent = true): string {
+  // These three characters only ever occur inside strings in JSON text, so a plain replace is exact.
+  return JSON.stringify(value, null, indent ? 2 : undefined).replace(/[<>&]/g, (c) => GO_ESCAPES[c]!);
+}
+
+const GO_ESCAPES: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026' };
+
 function send(res: http.ServerResponse, result: EndpointResult, callback: string | null): void {
   const headers: Record<string, string> = { 'Access-Control-Allow-Origin': '*', ...result.headers };
   let body: string | Buffer;
@@ -110,7 +156,7 @@ function send(res: http.ServerResponse, result: EndpointResult, callback: string
     body = result.body;
     headers['Content-Type'] = result.contentType ?? 'text/plain; charset=utf-8';
   } else {
-    body = wrapCallback(JSON.stringify(result.body, null, 2), callback, headers);
+    body = wrapCallback(goJson(result.body), callback, headers);
   }
   res.writeHead(result.status ?? 200, headers);
   res.end(body);
