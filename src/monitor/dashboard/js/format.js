@@ -6,7 +6,7 @@ export function bytes(n) {
   if (typeof n !== 'number' || !Number.isFinite(n)) return '–';
   let unit = 0;
   while (Math.abs(n) >= 1024 && unit < BYTE_UNITS.length - 1) { n /= 1024; unit++; }
-  return `${unit === 0 ? n : n.toFixed(n < 10 ? 2 : 1)} ${BYTE_UNITS[unit]}`;
+  return `${unit === 0 ? Math.round(n) : n.toFixed(n < 10 ? 2 : 1)} ${BYTE_UNITS[unit]}`;
 }
 
 export function count(n) {

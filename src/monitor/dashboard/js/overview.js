@@ -30,7 +30,7 @@ export const overview = {
       stat('Bytes out', r ? byteRate(r.outBytes) : '…', bytes(v.out_bytes)),
       stat('Memory', bytes(v.mem), `${v.cores ?? '?'} cores · CPU ${v.cpu ?? 0}%`),
       stat('Slow consumers', count(v.slow_consumers)),
-      stat('Client port', `${v.host}:${v.port}`, v.max_payload ? `max payload ${bytes(v.max_payload)}` : null),
+      stat('Max payload', bytes(v.max_payload), `clients on ${v.host}:${v.port}`),
     );
     fill(chart, sparkline(state.history));
     let jsz = null;
@@ -60,8 +60,10 @@ function sparkline(history) {
   const max = Math.max(1, ...history.flatMap((p) => [p.inMsgs, p.outMsgs]));
   const line = (key, cls) => {
     const path = document.createElementNS(SVG, 'polyline');
-    const step = width / Math.max(1, 79);
-    path.setAttribute('points', history.map((p, i) => `${(i * step).toFixed(1)},${(height - 4 - (p[key] / max) * (height - 8)).toFixed(1)}`).join(' '));
+    // Newest sample at the right edge, so the chart fills from the right as history accumulates.
+    const step = width / 79;
+    const last = history.length - 1;
+    path.setAttribute('points', history.map((p, i) => `${(width - (last - i) * step).toFixed(1)},${(height - 4 - (p[key] / max) * (height - 8)).toFixed(1)}`).join(' '));
     path.setAttribute('class', cls);
     svg.append(path);
   };
