@@ -82,8 +82,8 @@ export function connz(monitor: MonitorServer, options: ConnzOptions): Record<str
   let open: Client[] = [];
   if (options.acc !== '') {
     const account = server.accounts.get(options.acc);
-    // nats-server answers an unknown account with an empty report.
-    if (account === undefined) return report;
+    // nats-server answers an unknown account with an empty report whose list is null.
+    if (account === undefined) return { ...report, connections: null };
     open = [...account.clients];
   } else {
     open = [...server.clients.values()];

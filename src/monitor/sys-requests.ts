@@ -20,15 +20,15 @@ interface OptionField {
 
 interface SystemReport {
   path: string;
-  /** nats-server's Go type for the options, as its decode errors name it. */
+  /** nats-server's Go type for a request's options (the report's options plus event filters), as its decode errors name it. */
   goType: string;
   fields: Record<string, OptionField>;
 }
 
 const REPORTS: Record<string, SystemReport> = {
-  VARZ: { path: '/varz', goType: 'VarzOptions', fields: {} },
+  VARZ: { path: '/varz', goType: 'VarzEventOptions', fields: {} },
   CONNZ: {
-    path: '/connz', goType: 'ConnzOptions', fields: {
+    path: '/connz', goType: 'ConnzEventOptions', fields: {
       sort: { param: 'sort', kind: 'string' }, auth: { param: 'auth', kind: 'bool' }, subscriptions: { param: 'subs', kind: 'bool' },
       subscriptions_detail: { param: 'subs', kind: 'bool', word: 'detail' }, offset: { param: 'offset', kind: 'int' }, limit: { param: 'limit', kind: 'int' },
       cid: { param: 'cid', kind: 'uint' }, mqtt_client: { param: 'mqtt_client', kind: 'string' }, state: { param: 'state', kind: 'state' },
@@ -36,23 +36,23 @@ const REPORTS: Record<string, SystemReport> = {
     },
   },
   SUBSZ: {
-    path: '/subsz', goType: 'SubszOptions', fields: {
+    path: '/subsz', goType: 'SubszEventOptions', fields: {
       offset: { param: 'offset', kind: 'int' }, limit: { param: 'limit', kind: 'int' }, subscriptions: { param: 'subs', kind: 'bool' },
       account: { param: 'acc', kind: 'string' }, test: { param: 'test', kind: 'string' },
     },
   },
-  ROUTEZ: { path: '/routez', goType: 'RoutezOptions', fields: { subscriptions: { param: 'subs', kind: 'bool' }, subscriptions_detail: { param: 'subs', kind: 'bool', word: 'detail' } } },
-  GATEWAYZ: { path: '/gatewayz', goType: 'GatewayzOptions', fields: { name: { param: 'gw_name', kind: 'string' }, accounts: { param: 'accs', kind: 'bool' }, account_name: { param: 'acc_name', kind: 'string' } } },
-  LEAFZ: { path: '/leafz', goType: 'LeafzOptions', fields: { subscriptions: { param: 'subs', kind: 'bool' }, account: { param: 'acc', kind: 'string' } } },
-  ACCOUNTZ: { path: '/accountz', goType: 'AccountzOptions', fields: { account: { param: 'acc', kind: 'string' } } },
+  ROUTEZ: { path: '/routez', goType: 'RoutezEventOptions', fields: { subscriptions: { param: 'subs', kind: 'bool' }, subscriptions_detail: { param: 'subs', kind: 'bool', word: 'detail' } } },
+  GATEWAYZ: { path: '/gatewayz', goType: 'GatewayzEventOptions', fields: { name: { param: 'gw_name', kind: 'string' }, accounts: { param: 'accs', kind: 'bool' }, account_name: { param: 'acc_name', kind: 'string' } } },
+  LEAFZ: { path: '/leafz', goType: 'LeafzEventOptions', fields: { subscriptions: { param: 'subs', kind: 'bool' }, account: { param: 'acc', kind: 'string' } } },
+  ACCOUNTZ: { path: '/accountz', goType: 'AccountzEventOptions', fields: { account: { param: 'acc', kind: 'string' } } },
   JSZ: {
-    path: '/jsz', goType: 'JSzOptions', fields: {
+    path: '/jsz', goType: 'JszEventOptions', fields: {
       account: { param: 'acc', kind: 'string' }, accounts: { param: 'accounts', kind: 'bool' }, streams: { param: 'streams', kind: 'bool' },
       consumer: { param: 'consumers', kind: 'bool' }, config: { param: 'config', kind: 'bool' }, leader_only: { param: 'leader-only', kind: 'bool' },
       offset: { param: 'offset', kind: 'int' }, limit: { param: 'limit', kind: 'int' },
     },
   },
-  HEALTHZ: { path: '/healthz', goType: 'HealthzOptions', fields: { 'js-enabled-only': { param: 'js-enabled-only', kind: 'bool' }, 'js-server-only': { param: 'js-server-only', kind: 'bool' } } },
+  HEALTHZ: { path: '/healthz', goType: 'HealthzEventOptions', fields: { 'js-enabled-only': { param: 'js-enabled-only', kind: 'bool' }, 'js-server-only': { param: 'js-server-only', kind: 'bool' } } },
 };
 
 const CONN_STATES = ['open', 'closed', 'all'];
