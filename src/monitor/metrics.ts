@@ -144,11 +144,12 @@ function addProcessMetrics(out: PrometheusText, loopDelay: IntervalHistogram | n
   if (openFds !== null) out.add('process_open_fds', 'gauge', 'Number of open file descriptors', openFds);
   if (loopDelay === null) return;
   // Since the previous scrape, then reset (as prom-client does), so a stall shows in the next sample only.
-  const seconds = (ns: number) => (Number.isFinite(ns) ? ns / 1e9 : 0);
+  // The histogram records the whole timer interval; the lag is what exceeds the sampling resolution.
+  const seconds = (ns: number) => (Number.isFinite(ns) ? Math.max(0, ns - LOOP_DELAY_RESOLUTION_MS * 1e6) / 1e9 : 0);
   const samples: Sample[] = [0.5, 0.9, 0.99].map((q) => ({ labels: { percentile: String(q * 100) }, value: seconds(loopDelay.count > 0 ? loopDelay.percentile(q * 100) : 0) }));
   out
-    .add('natrium_event_loop_lag_seconds', 'gauge', 'Event-loop delay percentiles since the previous scrape', samples)
-    .add('natrium_event_loop_lag_max_seconds', 'gauge', 'Longest event-loop delay since the previous scrape', seconds(loopDelay.count > 0 ? loopDelay.max : 0));
+    .add('natrium_event_loop_lag_seconds', 'gauge', 'Event-loop lag (timer delay past its due time) percentiles since the previous scrape', samples)
+    .add('natrium_event_loop_lag_max_seconds', 'gauge', 'Longest event-loop lag since the previous scrape', seconds(loopDelay.count > 0 ? loopDelay.max : 0));
   loopDelay.reset();
 }
 
