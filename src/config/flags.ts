@@ -93,6 +93,9 @@ const FLAGS: readonly FlagSpec[] = [
   setOption(['m', 'http_port'], 'int', (options, value: number) => {
     options.http = value === 0 ? undefined : { host: options.http?.host ?? '', port: value };
   }),
+  setOption(['ms', 'https_port'], 'int', (options, value: number) => {
+    options.https = value === 0 ? undefined : { host: options.https?.host ?? '', port: value };
+  }),
   setOption(['l', 'log'], 'string', (options, value: string) => { options.logFile = value; }),
   setOption(['log_size_limit'], 'int', (options, value: number) => { options.logSizeLimit = value; }),
   setOption(['max_traced_msg_len'], 'int', (options, value: number) => { options.maxTracedMsgLen = value; }),
@@ -111,7 +114,6 @@ const FLAGS: readonly FlagSpec[] = [
   setOption(['no_js'], 'bool', (options, value: boolean) => { if (value) options.jetstream.enabled = false; }),
   collectedFlag(['tls', 'tlsverify'], 'bool'),
   collectedFlag(['tlscert', 'tlskey', 'tlscacert'], 'string'),
-  unsupportedFlag(['ms', 'https_port'], 'int', 'HTTPS monitoring'),
   unsupportedFlag(['s', 'syslog'], 'bool', 'syslog'),
   unsupportedFlag(['r', 'remote_syslog'], 'string', 'syslog'),
   unsupportedFlag(['profile'], 'int', 'the profiling port'),
@@ -308,7 +310,7 @@ Server Options:
         --server_name <server_name>  Server name (default: auto)
     -P, --pid <file>                 File to store PID
     -m, --http_port <port>           Use port for http monitoring
-    -ms,--https_port <port>          Use port for https monitoring (not supported yet)
+    -ms,--https_port <port>          Use port for https monitoring (with the tls {} settings)
     -c, --config <file>              Configuration file
     -t                               Test configuration and exit
     -sl,--signal <signal>[=<pid>]    Send signal to ${program} process (ldm, stop, quit, term, reopen, reload)

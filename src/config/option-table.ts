@@ -20,6 +20,7 @@ import {
   expectDuration,
   expectInteger,
   expectListen,
+  expectMap,
   expectPort,
   expectSize,
   expectString,
@@ -178,6 +179,27 @@ const ENTRIES: readonly OptionEntry[] = [
       if (port !== undefined) options.http = port === 0 ? undefined : { host: options.http?.host ?? '', port };
     },
   },
+  {
+    name: 'https', aliases: [], type: 'listen', fields: ['https'], reload: 'no',
+    description: 'HTTPS monitoring listener as "host:port" or a port (-1 = random); needs tls {}',
+    apply(node, options, context) {
+      const listen = expectListen(node, context);
+      if (listen) options.https = listen.port === 0 ? undefined : { host: listen.host ?? '', port: listen.port };
+    },
+  },
+  {
+    name: 'https_port', aliases: [], type: 'port', fields: ['https'], reload: 'no',
+    description: 'HTTPS monitoring port (-1 = random); needs tls {}',
+    apply(node, options, context) {
+      const port = expectPort(node, context);
+      if (port !== undefined) options.https = port === 0 ? undefined : { host: options.https?.host ?? '', port };
+    },
+  },
+  {
+    name: 'http_auth', aliases: [], type: 'map', fields: ['httpAuth'], reload: 'no',
+    description: 'Natrium only: monitoring port authentication, http_auth { token } or { user, password } (bcrypt allowed)',
+    apply: applyHttpAuth,
+  },
   simple('http_base_path', [], 'string', 'httpBasePath', 'no', 'Path prefix of the monitoring endpoints', str),
   {
     name: 'websocket', aliases: ['ws'], type: 'listener block', fields: ['websocket'], reload: 'no',
@@ -220,7 +242,6 @@ export const OPTION_TABLE: readonly OptionSpec[] = ENTRIES.map((entry) => {
 /** nats-server options Natrium recognizes but does not implement yet, with the feature they belong to. */
 export const UNSUPPORTED_OPTIONS: ReadonlyMap<string, string> = new Map([
   ...['ocsp'].map((key) => [key, 'TLS'] as const),
-  ...['https', 'https_port'].map((key) => [key, 'HTTPS monitoring'] as const),
   ['gateway', 'gateways (superclusters)'],
   ['mqtt', 'MQTT'],
   ...['mappings', 'maps'].map((key) => [key, 'subject mappings in the config file'] as const),
@@ -293,6 +314,34 @@ function applyListenerBlock(
     ...extra,
   ], unsupported);
   return listener.port === 0 ? undefined : listener;
+}
+
+/** `http_auth { token }` or `http_auth { user, password }`: exactly one of the two forms. */
+function applyHttpAuth(node: ConfNode, options: Options, context: ApplyContext): void {
+  const map = expectMap(node, context);
+  if (!map) return;
+  const auth: { token?: string; user?: string; password?: string } = {};
+  const secret = (field: 'token' | 'password') => (value: ConfNode, inner: ApplyContext) => {
+    const text = expectString(value, inner.redacted());
+    if (text !== undefined) auth[field] = text;
+  };
+  applyBlock(map, context, [
+    { names: ['token'], apply: secret('token') },
+    { names: ['user', 'username'], apply: (value, inner) => { auth.user = expectString(value, inner) ?? auth.user; } },
+    { names: ['pass', 'password'], apply: secret('password') },
+  ], []);
+  const hasUser = auth.user !== undefined || auth.password !== undefined;
+  if (auth.token !== undefined && hasUser) {
+    context.error('http_auth: give either a token or a user and password, not both', node.position);
+  } else if (hasUser && (!auth.user || !auth.password)) {
+    context.error('http_auth: a user needs a password (and a password a user)', node.position);
+  } else if (auth.token === '') {
+    context.error('http_auth: the token can not be empty', node.position);
+  } else if (auth.token === undefined && !hasUser) {
+    context.error('http_auth: expected a token, or a user and password', node.position);
+  } else {
+    options.httpAuth = auth;
+  }
 }
 
 function claimStoreDir(state: ApplyState, context: ApplyContext, position: ConfigPosition): boolean {
@@ -452,6 +501,7 @@ export function finalizeOptions(options: Options, errors: ConfigError[]): void {
   if (options.lameDuckGracePeriodMs === 0) options.lameDuckGracePeriodMs = DEFAULTS.lameDuckGracePeriodMs;
   if (options.traceVerbose) options.trace = true;
   if (options.http && options.http.host === '') options.http.host = options.host;
+  if (options.https && options.https.host === '') options.https.host = options.host;
   if (options.maxPayload > options.maxPending) {
     errors.push(new ConfigError(`max_payload (${options.maxPayload}) cannot be higher than max_pending (${options.maxPending})`));
   }

@@ -205,6 +205,8 @@ export interface Options {
 
   /** Monitoring listener (`-m`, `http:`, `http_port:`); set but served once monitoring lands. */
   http?: ListenerOptions;
+  /** HTTPS monitoring listener (`https:`, `https_port:`, `-ms`), served with the top-level `tls {}` settings. */
+  https?: ListenerOptions;
   /** Monitoring port authentication (a Natrium extension): a bearer token, or basic auth with user and password. */
   httpAuth?: { token?: string; user?: string; password?: string };
   /** `http_base_path` for the monitoring endpoints; '' = '/'. */

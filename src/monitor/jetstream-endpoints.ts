@@ -1,9 +1,46 @@
-// JetStream's monitoring reports: /jsz and /healthz.
+// JetStream's monitoring reports: /jsz (nats-server's JSInfo) and /healthz.
 
+import type { Server } from '../core/server.js';
 import type { JetStream } from '../jetstream/jetstream.js';
-import type { MonitorServer } from './monitor-server.js';
+import type { EndpointHandler, EndpointResult, MonitorServer } from './monitor-server.js';
+import { jsonWithBigInts, QueryError, queryBool, queryInt } from './go-query.js';
+import { healthz } from './healthz.js';
+// Types and small helpers only: nothing here loads the JetStream engine when JetStream is off.
+import { buildJszReport } from '../jetstream/jsz-report.js';
+
+/** nats-server's default and maximum page of account details. */
+const DEFAULT_ACCOUNT_LIMIT = 1024;
 
 export function registerJetStreamEndpoints(monitor: MonitorServer, jetstream: JetStream | null): void {
-  void monitor;
-  void jetstream;
+  const server = monitor.server;
+  monitor.register('/jsz', withQueryErrors((query) => jsz(server, jetstream, query)));
+  monitor.register('/healthz', withQueryErrors((query) => healthz(server, jetstream, query)));
 }
+
+/** A bad parameter answers 400 with nats-server's plain text (no "Error: " prefix added by the registry). */
+function withQueryErrors(handler: (query: URLSearchParams) => EndpointResult | Promise<EndpointResult>): EndpointHandler {
+  return async (query) => {
+    try {
+      return await handler(query);
+    } catch (err) {
+      if (!(err instanceof QueryError)) throw err;
+      return { status: 400, body: err.message, contentType: 'text/plain; charset=utf-8' };
+    }
+  };
+}
+
+function jsz(server: Server, jetstream: JetStream | null, query: URLSearchParams): EndpointResult {
+  const account = query.get('acc') ?? '';
+  const consumers = queryBool(query, 'consumers');
+  const streams = queryBool(query, 'streams') || consumers;
+  const accounts = queryBool(query, 'accounts') || streams || account !== '';
+  const config = queryBool(query, 'config');
+  const leaderOnly = queryBool(query, 'leader-only');
+  const offset = Math.max(0, queryInt(query, 'offset'));
+  const limit = queryInt(query, 'limit');
+  const report = buildJszReport(server, jetstream, {
+    accounts, streams, consumers, config, leaderOnly, account, offset, limit: limit <= 0 ? DEFAULT_ACCOUNT_LIMIT : limit,
+  });
+  return { body: jsonWithBigInts(report), contentType: 'application/json' };
+}
+

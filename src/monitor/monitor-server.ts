@@ -3,12 +3,13 @@
 import http from 'node:http';
 import net from 'node:net';
 import type { Server } from '../core/server.js';
+import { createMonitorAuth, type MonitorAuth } from './monitor-auth.js';
 import { MonitorRequestError } from './query-params.js';
 
 /** What an endpoint answers: a value serialized as indented JSON (as nats-server does), or raw text/bytes. */
 export interface EndpointResult {
   status?: number;
-  /** A string or Buffer is sent as is with `contentType`; anything else as JSON. */
+  /** A string or Buffer is sent as is with `contentType` (JSON text with 'application/json' still honours ?callback); anything else as JSON. */
   body: unknown;
   contentType?: string;
   headers?: Record<string, string>;
@@ -32,12 +33,15 @@ export class MonitorServer {
   private readonly endpoints = new Map<string, EndpointHandler>();
   private readonly basePath: string;
   private httpServer: http.Server | null = null;
+  /** `http_auth`: every path, the dashboard included, needs the credentials; null = open, as nats-server. */
+  private readonly auth: MonitorAuth | null;
   /** Requests served per path (for /varz http_req_stats). */
   readonly requestStats: Record<string, number> = {};
 
   constructor(readonly server: Server) {
     const base = server.options.httpBasePath.replace(/\/+$/, '');
     this.basePath = base === '' ? '' : base.startsWith('/') ? base : `/${base}`;
+    this.auth = server.options.httpAuth ? createMonitorAuth(server.options.httpAuth) : null;
   }
 
   /** Registers `path` ('/varz', '/' …) relative to the base path; the last registration wins. */
@@ -101,6 +105,7 @@ export class MonitorServer {
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (this.auth !== null && !(await this.auth.allows(req))) return unauthorized(res, this.auth.challenge);
     const url = new URL(req.url ?? '/', 'http://monitor');
     let path = url.pathname;
     if (this.basePath !== '') {
@@ -144,21 +149,32 @@ const GO_ESCAPES: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&'
 function send(res: http.ServerResponse, result: EndpointResult, callback: string | null): void {
   const headers: Record<string, string> = { 'Access-Control-Allow-Origin': '*', ...result.headers };
   let body: string | Buffer;
-  if (typeof result.body === 'string' || Buffer.isBuffer(result.body)) {
+  if (typeof result.body === 'string' && result.contentType === 'application/json') {
+    // Pre-serialized JSON (numbers JSON.stringify can not write exactly, compact /healthz).
+    body = wrapCallback(result.body, callback, headers);
+  } else if (typeof result.body === 'string' || Buffer.isBuffer(result.body)) {
     body = result.body;
     headers['Content-Type'] = result.contentType ?? 'text/plain; charset=utf-8';
   } else {
-    body = goJson(result.body);
-    // nats-server's JSONP: ?callback=fn wraps the JSON for old-style cross-origin pages.
-    if (callback !== null && /^[A-Za-z_$][\w$.]*$/.test(callback)) {
-      body = `${callback}(${body})`;
-      headers['Content-Type'] = 'application/javascript';
-    } else {
-      headers['Content-Type'] = 'application/json';
-    }
+    body = wrapCallback(goJson(result.body), callback, headers);
   }
   res.writeHead(result.status ?? 200, headers);
   res.end(body);
+}
+
+/** nats-server's JSONP: ?callback=fn wraps the JSON for old-style cross-origin pages. */
+function wrapCallback(json: string, callback: string | null, headers: Record<string, string>): string {
+  if (callback !== null && /^[A-Za-z_$][\w$.]*$/.test(callback)) {
+    headers['Content-Type'] = 'application/javascript';
+    return `${callback}(${json})`;
+  }
+  headers['Content-Type'] = 'application/json';
+  return json;
+}
+
+function unauthorized(res: http.ServerResponse, challenge: string): void {
+  res.writeHead(401, { 'Content-Type': 'text/plain; charset=utf-8', 'WWW-Authenticate': challenge });
+  res.end('401 Unauthorized\n');
 }
 
 function notFound(res: http.ServerResponse): void {

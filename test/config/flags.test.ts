@@ -159,7 +159,6 @@ describe('flags - every nats-server flag', () => {
       'flag -cluster_listen: Clustering (routes) is not supported yet by Natrium',
     ]);
     assert.deepEqual(flagErrors('-ms', '8443', '-s', '-r', 'udp://h:514', '--profile', '6060', '--help_tls'), [
-      'flag -ms: HTTPS monitoring is not supported yet by Natrium',
       'flag -s: syslog is not supported yet by Natrium',
       'flag -r: syslog is not supported yet by Natrium',
       'flag -profile: the profiling port is not supported yet by Natrium',

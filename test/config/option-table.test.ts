@@ -246,12 +246,11 @@ describe('options - errors name file:line:col', () => {
 
 describe('options - features not built yet', () => {
   it('rejects them by name with a clear message', () => {
-    assert.deepEqual(errors('ocsp: true\ngateway { name: x }\nmqtt { port: 1883 }\nresolver_tls { cert_file: "a.pem" }\nhttps: 8443'), [
+    assert.deepEqual(errors('ocsp: true\ngateway { name: x }\nmqtt { port: 1883 }\nresolver_tls { cert_file: "a.pem" }'), [
       't.conf:1:1: "ocsp" is not supported yet by Natrium (TLS)',
       't.conf:2:1: "gateway" is not supported yet by Natrium (gateways (superclusters))',
       't.conf:3:1: "mqtt" is not supported yet by Natrium (MQTT)',
       't.conf:4:1: "resolver_tls" is not supported yet by Natrium (TLS for the URL account resolver)',
-      't.conf:5:1: "https" is not supported yet by Natrium (HTTPS monitoring)',
     ]);
   });
 
@@ -283,7 +282,7 @@ describe('options - the table', () => {
 
   it('names Options fields that exist', () => {
     const known = new Set([
-      ...Object.keys(defaultOptions()), 'jetstream.storeDir', 'clientAdvertise', 'noAuthUser', 'logFile', 'pidFile', 'portsFileDir', 'http', 'websocket', 'cluster', 'leafnodes',
+      ...Object.keys(defaultOptions()), 'jetstream.storeDir', 'clientAdvertise', 'noAuthUser', 'logFile', 'pidFile', 'portsFileDir', 'http', 'https', 'httpAuth', 'websocket', 'cluster', 'leafnodes',
       'accounts', 'systemAccount', 'noSystemAccount', 'operatorJwts', 'trustedKeys', 'resolver', 'resolverPreload', 'resolverPinnedAccounts', 'alwaysEnableNonce',
       'tls', 'tlsMap', 'tlsFilesDigest',
     ]);

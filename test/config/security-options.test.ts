@@ -365,7 +365,7 @@ describe('security options - the table', () => {
       assert.equal(UNSUPPORTED_OPTIONS.has(key), false, key);
       assert.ok(findOption(key), key);
     }
-    for (const key of ['https', 'https_port', 'resolver_tls']) assert.equal(UNSUPPORTED_OPTIONS.has(key), true, key);
+    for (const key of ['resolver_tls']) assert.equal(UNSUPPORTED_OPTIONS.has(key), true, key);
   });
 
   it('produces Options the authenticator accepts as AuthOptions', () => {
