@@ -27,6 +27,14 @@ interface StreamMeta {
   created: string;
 }
 
+function readStreamMeta(file: string): StreamMeta | null {
+  try {
+    return readJson<StreamMeta>(file);
+  } catch {
+    return null;
+  }
+}
+
 export class JetStreamAccount implements StreamOwner {
   readonly streams = new Map<string, Stream>();
   readonly router = new ApiRouter();
@@ -314,7 +322,9 @@ export class JetStreamAccount implements StreamOwner {
     }
     for (const name of names) {
       const directory = path.join(this.streamsDir, name);
-      const meta = readJson<StreamMeta>(path.join(directory, META_FILE));
+      // A damaged meta.json skips that stream (as nats-server skips a bad meta.inf) instead of stopping the
+      // server; /healthz then reports the stream as not recovered.
+      const meta = readStreamMeta(path.join(directory, META_FILE));
       if (meta === null || meta.config?.name !== name) {
         this.server.logger.warn(`JetStream: skipping ${directory}: no valid ${META_FILE}`);
         continue;
