@@ -14,12 +14,6 @@ export class Account {
   inBytes = 0;
   outMsgs = 0;
   outBytes = 0;
-  /**
-   * Traffic of this account's connections that have closed, added once as each one closes; with the
-   * live connections' own counters (summed when a report asks) they give per-account totals that only
-   * grow, without a per-message increment here.
-   */
-  readonly closedClientTraffic = { inMsgs: 0, inBytes: 0, outMsgs: 0, outBytes: 0 };
   private nextInternalSid = 1;
 
   constructor(readonly name: string, cacheSize?: number) {

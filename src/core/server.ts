@@ -276,12 +276,6 @@ export class Server {
       account.outMsgs += client.outMsgs;
       account.outBytes += client.outBytes;
       this.closedConnections.record(client);
-      // met's branch keeps its own copy of the same totals; both kept until mon and met settle on one.
-      const traffic = client.account.closedClientTraffic;
-      traffic.inMsgs += client.inMsgs;
-      traffic.inBytes += client.inBytes;
-      traffic.outMsgs += client.outMsgs;
-      traffic.outBytes += client.outBytes;
       client.debug(`Client connection closed: ${client.closedReason}`);
       if (client.connectReceived) this.system?.clientDisconnected(client);
     }

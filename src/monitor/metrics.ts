@@ -75,7 +75,7 @@ function addAccountMetrics(out: PrometheusText, server: Server): void {
   for (const name of names) {
     const account = server.accounts.get(name)!;
     const labels = { account: name };
-    const traffic = { ...account.closedClientTraffic };
+    const traffic = { inMsgs: account.inMsgs, inBytes: account.inBytes, outMsgs: account.outMsgs, outBytes: account.outBytes };
     for (const client of account.clients) {
       traffic.inMsgs += client.inMsgs;
       traffic.inBytes += client.inBytes;
