@@ -26,12 +26,10 @@ export async function runServer(options: Options, hooks: RunHooks = {}): Promise
 
   // Loaded only when used: the JetStream and monitoring modules cost start-up time and memory a core-only server does not need.
   const jetstream = options.jetstream.enabled ? (await import('../jetstream/jetstream.js')).enableJetStream(server) : null;
-  const startMonitoring = async () => (await import('../monitor/monitoring.js')).startMonitoring(server, jetstream);
-  // Without a monitoring port only the $SYS.REQ.SERVER reports need the monitor: load it once clients can connect.
-  const monitoringPort = options.http !== undefined || options.https !== undefined;
-  if (monitoringPort) await startMonitoring();
+  // Always: even without a monitoring port the system account answers $SYS.REQ.SERVER.PING.VARZ and friends,
+  // and a client may ask as soon as the port is open.
+  await (await import('../monitor/monitoring.js')).startMonitoring(server, jetstream);
   await listenForClients(server, options.host, options.port);
-  if (!monitoringPort) await startMonitoring();
   if (options.pidFile) writePidFile(server, options.pidFile);
   if (options.portsFileDir) writePortsFile(server, options.portsFileDir);
   logger.notice('Server is ready');
