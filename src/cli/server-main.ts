@@ -27,6 +27,8 @@ export async function runServer(options: Options, hooks: RunHooks = {}): Promise
   // Loaded only when used: the JetStream and monitoring modules cost start-up time and memory a core-only server does not need.
   const jetstream = options.jetstream.enabled ? (await import('../jetstream/jetstream.js')).enableJetStream(server) : null;
   await (await import('../monitor/monitoring.js')).startMonitoring(server, jetstream);
+  // Before the client port, as nats-server: once a client can connect over TCP, websocket is up too.
+  if (options.websocket) await (await import('../transport/websocket.js')).listenForWebsocketClients(server, options.websocket);
   await listenForClients(server, options.host, options.port);
   if (options.pidFile) writePidFile(server, options.pidFile);
   if (options.portsFileDir) writePortsFile(server, options.portsFileDir);

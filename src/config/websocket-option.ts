@@ -86,11 +86,6 @@ function expectAuthorization(node: ConfNode, context: ApplyContext): WebsocketAu
   return auth;
 }
 
-/** Whether websocket clients authenticate with the websocket block's settings instead of the top-level ones. */
-export function websocketAuthOverride(ws: WebsocketListenerOptions): boolean {
-  return (ws.authorization?.user ?? '') !== '' || (ws.authorization?.token ?? '') !== '' || (ws.noAuthUser ?? '') !== '';
-}
-
 /** nats-server's start-up checks of the websocket block (validateWebsocketOptions), with its messages. */
 export function finalizeWebsocketOptions(options: Options, errors: ConfigError[]): void {
   const ws = options.websocket;
