@@ -236,7 +236,7 @@ export interface Options {
   httpAuth?: { token?: string; user?: string; password?: string };
   /** `http_base_path` for the monitoring endpoints; '' = '/'. */
   httpBasePath: string;
-  /** `websocket {}` listener; parsed now, served once the websocket front end lands. */
+  /** `websocket {}`: NATS over websocket (src/transport/websocket.ts). */
   websocket?: WebsocketListenerOptions;
   /** `cluster {}` listener (routes are not supported yet). */
   cluster?: ClusterListenerOptions;
