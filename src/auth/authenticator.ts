@@ -37,6 +37,22 @@ export interface AuthContext {
   tls?: TlsPeerIdentity;
   /** Milliseconds since the epoch (tests). */
   now?: number;
+  /** A front end's own auth settings (websocket {}): they replace the top-level ones for its clients. */
+  frontEnd?: FrontEndAuth;
+}
+
+/**
+ * The auth settings a front end such as websocket {} has for its own clients, as nats-server applies them:
+ * TLS mapping always comes from the front end; token, single user and no_auth_user only when `override`
+ * (the block sets one of them), and then they also make auth required for its clients.
+ */
+export interface FrontEndAuth {
+  override: boolean;
+  user?: string;
+  password?: string;
+  token?: string;
+  noAuthUser?: string;
+  tlsMap: boolean;
 }
 
 /** 'callout': an auth callout service issued the user JWT (auth-callout.ts). */
@@ -159,7 +175,9 @@ export class Authenticator {
 
   private *flow(context: AuthContext): Flow {
     const config = this.config;
-    if (!this.authRequired) return { ok: true, method: 'none', user: '', account: GLOBAL_ACCOUNT_NAME, permissions: null };
+    const frontEnd = context.frontEnd;
+    const override = frontEnd?.override === true ? frontEnd : undefined;
+    if (!this.authRequired && override === undefined) return { ok: true, method: 'none', user: '', account: GLOBAL_ACCOUNT_NAME, permissions: null };
     if (config.operator !== undefined) return yield* this.jwtFlow(context, config.operator);
     const connect = context.connect ?? {};
     const connectionType = text(context.connectionType) || ConnectionType.Standard;
@@ -167,6 +185,10 @@ export class Authenticator {
     const pass = text(connect.pass);
     const token = text(connect.authToken);
     const nkey = text(connect.nkey);
+    const noAuthUser = override !== undefined ? override.noAuthUser || undefined : config.noAuthUser;
+    const expectedToken = override !== undefined ? override.token || undefined : config.token;
+    const singleUser = override !== undefined ? override.user || undefined : config.user;
+    const singlePassword = override !== undefined ? override.password : config.password;
     if (config.nkeys.size > 0 && nkey !== '') {
       const entry = config.nkeys.get(nkey);
       if (entry === undefined) return failure('unknown nkey');
@@ -180,15 +202,15 @@ export class Authenticator {
     if (config.users.size > 0) {
       let entry: ConfiguredUser | undefined;
       let method: AuthMethod = 'password';
-      if (config.tlsMap) {
+      if (frontEnd !== undefined ? frontEnd.tlsMap : config.tlsMap) {
         if (!context.tls) return failure('User required in cert, no TLS connection state');
         const found = findTlsMappedUser(context.tls, config.users, (u) => connectionTypeAllowed(u.allowedConnectionTypes, connectionType));
         if (found === null) return failure('User in cert not found');
         entry = found.user;
         method = 'tls';
-      } else if (config.noAuthUser !== undefined && user === '' && pass === '' && token === '') {
+      } else if (noAuthUser !== undefined && user === '' && pass === '' && token === '') {
         // No credentials at all: the client is no_auth_user (no password to compare).
-        const fallback = config.users.get(config.noAuthUser);
+        const fallback = config.users.get(noAuthUser);
         if (fallback !== undefined) {
           if (!connectionTypeAllowed(fallback.allowedConnectionTypes, connectionType)) return failure('connection type not allowed');
           return this.configuredResult('password', fallback);
@@ -203,13 +225,13 @@ export class Authenticator {
         return this.configuredResult(method, entry);
       }
     }
-    if (config.token !== undefined) {
-      if (!(yield* this.secretMatches(config.token, token))) return failure('token mismatch');
+    if (expectedToken !== undefined) {
+      if (!(yield* this.secretMatches(expectedToken, token))) return failure('token mismatch');
       return { ok: true, method: 'token', user: '', account: GLOBAL_ACCOUNT_NAME, permissions: null };
     }
-    if (config.user !== undefined) {
-      if (user !== config.user) return failure(`no user "${user}"`);
-      if (!(yield* this.secretMatches(config.password ?? '', pass))) return failure(`password mismatch for user "${user}"`);
+    if (singleUser !== undefined) {
+      if (user !== singleUser) return failure(`no user "${user}"`);
+      if (!(yield* this.secretMatches(singlePassword ?? '', pass))) return failure(`password mismatch for user "${user}"`);
       return { ok: true, method: 'password', user, account: GLOBAL_ACCOUNT_NAME, permissions: null };
     }
     return failure('no credentials matched');

@@ -29,6 +29,8 @@ export async function runServer(options: Options, hooks: RunHooks = {}): Promise
   // Always: even without a monitoring port the system account answers $SYS.REQ.SERVER.PING.VARZ and friends,
   // and a client may ask as soon as the port is open.
   await (await import('../monitor/monitoring.js')).startMonitoring(server, jetstream);
+  // Before the client port, as nats-server: once a client can connect over TCP, websocket is up too.
+  if (options.websocket) await (await import('../transport/websocket.js')).listenForWebsocketClients(server, options.websocket);
   await listenForClients(server, options.host, options.port);
   if (options.pidFile) writePidFile(server, options.pidFile);
   if (options.portsFileDir) writePortsFile(server, options.portsFileDir);

@@ -12,6 +12,7 @@ import { formatDuration } from './conf-values.js';
 import type { UserPlacement } from './accounts-option.js';
 import { DEFAULTS, defaultOptions, type ListenerOptions, type Options } from './options.js';
 import { finalizeSecurityOptions, finishSecurityTree, SECURITY_ENTRIES } from './option-table-security.js';
+import { finalizeWebsocketOptions, websocketBlockKeys, type WebsocketExtras } from './websocket-option.js';
 import {
   ApplyContext,
   applyBlock,
@@ -203,13 +204,11 @@ const ENTRIES: readonly OptionEntry[] = [
   simple('http_base_path', [], 'string', 'httpBasePath', 'no', 'Path prefix of the monitoring endpoints', str),
   {
     name: 'websocket', aliases: ['ws'], type: 'listener block', fields: ['websocket'], reload: 'no',
-    description: 'websocket { host, port, listen, no_tls } (other keys: not supported yet)',
+    description: 'websocket { host, port, listen, advertise, no_tls, tls, same_origin, allowed_origins, compression, handshake_timeout, authorization, jwt_cookie, no_auth_user }',
     apply(node, options, context) {
-      let noTls = false;
-      const listener = applyListenerBlock(node, context, 'websocket', WEBSOCKET_UNSUPPORTED, [
-        { names: ['no_tls'], apply: (value, inner) => { noTls = expectBool(value, inner) ?? noTls; } },
-      ]);
-      if (listener !== null) options.websocket = listener && { ...listener, noTls };
+      const extras: WebsocketExtras = { noTls: false };
+      const listener = applyListenerBlock(node, context, 'websocket', [], websocketBlockKeys(extras));
+      if (listener !== null) options.websocket = listener && { ...listener, ...extras };
     },
   },
   {
@@ -252,7 +251,6 @@ export const UNSUPPORTED_OPTIONS: ReadonlyMap<string, string> = new Map([
   ...['connect_error_reports', 'reconnect_error_reports'].map((key) => [key, 'routes, gateways and leafnode remotes'] as const),
 ]);
 
-const WEBSOCKET_UNSUPPORTED = ['advertise', 'no_auth_user', 'tls', 'same_origin', 'allowed_origins', 'compression', 'authorization', 'jwt_cookie', 'handshake_timeout'];
 const CLUSTER_UNSUPPORTED = ['authorization', 'routes', 'tls', 'cluster_advertise', 'advertise', 'no_advertise', 'connect_retries', 'permissions'];
 const LEAFNODES_UNSUPPORTED = ['authorization', 'remotes', 'reconnect', 'reconnect_delay', 'reconnect_interval', 'tls', 'leafnode_advertise', 'advertise', 'no_advertise', 'min_version', 'minimum_version'];
 const JETSTREAM_UNSUPPORTED = ['domain', 'key', 'ek', 'encryption_key', 'cipher', 'extension_hint', 'limits', 'unique_tag', 'max_outstanding_catchup'];
@@ -511,4 +509,5 @@ export function finalizeOptions(options: Options, errors: ConfigError[]): void {
     errors.push(new ConfigError('Can not have a single user/pass or a token together with a users array'));
   }
   finalizeSecurityOptions(options, errors);
+  finalizeWebsocketOptions(options, errors);
 }

@@ -116,6 +116,33 @@ export interface ListenerOptions {
 export interface WebsocketListenerOptions extends ListenerOptions {
   /** nats-server refuses a websocket listener without TLS unless `no_tls: true`. */
   noTls: boolean;
+  /** `tls {}`: the listener serves wss://. */
+  tls?: TlsConfig;
+  /** The Origin header (when present) must name the host and port the request was sent to. */
+  sameOrigin?: boolean;
+  /** Origins (scheme://host[:port]) that may connect when the request has an Origin header. */
+  allowedOrigins?: string[];
+  /** Offer permessage-deflate. */
+  compression?: boolean;
+  /** Time for the TLS handshake plus the HTTP upgrade request (default 2 s). */
+  handshakeTimeoutMs?: number;
+  /** `authorization {}`: replaces the top-level token / user for websocket clients only. */
+  authorization?: WebsocketAuthorization;
+  /** Name of the HTTP cookie carrying a user JWT for clients whose CONNECT has none (operator mode). */
+  jwtCookie?: string;
+  /** The user (from the top-level users) websocket clients without credentials become. */
+  noAuthUser?: string;
+  /** host:port to advertise to clients in place of the listen address. */
+  advertise?: string;
+}
+
+/** websocket { authorization { token | user + password, timeout } }. */
+export interface WebsocketAuthorization {
+  user?: string;
+  password?: string;
+  token?: string;
+  /** Auth timeout for websocket clients; 0 / undefined = the server's. */
+  timeoutMs?: number;
 }
 
 export interface ClusterListenerOptions extends ListenerOptions {
@@ -211,7 +238,7 @@ export interface Options {
   httpAuth?: { token?: string; user?: string; password?: string };
   /** `http_base_path` for the monitoring endpoints; '' = '/'. */
   httpBasePath: string;
-  /** `websocket {}` listener; parsed now, served once the websocket front end lands. */
+  /** `websocket {}`: NATS over websocket (src/transport/websocket.ts). */
   websocket?: WebsocketListenerOptions;
   /** `cluster {}` listener (routes are not supported yet). */
   cluster?: ClusterListenerOptions;

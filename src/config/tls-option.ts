@@ -40,7 +40,7 @@ export function tlsFilesDigest(config: TlsConfig): string {
 }
 
 /** Where in the block a problem of tlsConfigFromBlock points: the key it names, else the block. */
-function problemPosition(map: ConfMapNode, problem: string, fallback: ConfigPosition | undefined): ConfigPosition | undefined {
+export function problemPosition(map: ConfMapNode, problem: string, fallback: ConfigPosition | undefined): ConfigPosition | undefined {
   const lower = problem.toLowerCase();
   for (const entry of map.entries.values()) {
     const key = entry.key.toLowerCase();
@@ -49,26 +49,33 @@ function problemPosition(map: ConfMapNode, problem: string, fallback: ConfigPosi
   return fallback;
 }
 
+/**
+ * A `tls {}` block read and its files checked: the config, null for `tls {}` (off), undefined after
+ * reporting problems. Shared by the client block and the websocket block.
+ */
+export function parseTlsBlock(node: ConfNode, context: ApplyContext): TlsConfig | null | undefined {
+  if (node.kind !== 'map') return context.error(`Expected map to define tls, got ${node.kind}`, node.position);
+  if (node.entries.size === 0) return null;
+  const parsed: { config: TlsConfig; problems: string[]; warnings?: string[] } = tlsConfigFromBlock(toPlainValue(node) as Record<string, unknown>);
+  const { config, problems } = parsed;
+  for (const problem of problems) context.error(problem, problemPosition(node, problem, context.keyPosition));
+  for (const warning of parsed.warnings ?? []) context.warn(warning, problemPosition(node, warning, context.keyPosition));
+  if (problems.length > 0) return undefined;
+  const fileProblems = checkTlsFiles(config);
+  for (const problem of fileProblems) context.error(problem, problemPosition(node, problem, context.keyPosition));
+  return fileProblems.length > 0 ? undefined : config;
+}
+
 /** `tls { cert_file, key_file, ca_file, verify, verify_and_map, timeout, cipher_suites, curve_preferences }`; `tls {}` = off. */
 export function applyTlsBlock(node: ConfNode, options: Options, context: ApplyContext): void {
-  if (node.kind !== 'map') {
-    context.error(`Expected map to define tls, got ${node.kind}`, node.position);
-    return;
-  }
-  if (node.entries.size === 0) {
+  const config = parseTlsBlock(node, context);
+  if (config === undefined) return;
+  if (config === null) {
     delete options.tls;
     delete options.tlsFilesDigest;
     options.tlsMap = false;
     return;
   }
-  const parsed: { config: TlsConfig; problems: string[]; warnings?: string[] } = tlsConfigFromBlock(toPlainValue(node) as Record<string, unknown>);
-  const { config, problems } = parsed;
-  for (const problem of problems) context.error(problem, problemPosition(node, problem, context.keyPosition));
-  for (const warning of parsed.warnings ?? []) context.warn(warning, problemPosition(node, warning, context.keyPosition));
-  if (problems.length > 0) return;
-  const fileProblems = checkTlsFiles(config);
-  for (const problem of fileProblems) context.error(problem, problemPosition(node, problem, context.keyPosition));
-  if (fileProblems.length > 0) return;
   options.tls = config;
   options.tlsMap = config.verifyAndMap;
   options.tlsFilesDigest = tlsFilesDigest(config);

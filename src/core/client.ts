@@ -10,7 +10,7 @@ import { OutboundBuffer, writeDecimal, writeLatin1 } from './outbound.js';
 import { Subscription } from './subscription.js';
 import type { Server } from './server.js';
 import { parseConnectOptions, type ConnectOptions } from '../protocol/connect-options.js';
-import type { AuthOutcome, AuthResult, TlsPeerIdentity } from '../auth/authenticator.js';
+import type { AuthOutcome, AuthResult, FrontEndAuth, TlsPeerIdentity } from '../auth/authenticator.js';
 import { publishViolationText, subscribeViolationText, type ClientPermissions } from '../auth/permissions.js';
 
 /** What kind of peer a connection is. Routes, leaf nodes and others arrive with later capabilities. */
@@ -57,6 +57,12 @@ export class Client implements ParserHandler {
   connectionType = 'STANDARD';
   /** The verified client certificate's names (TLS with verify), for verify_and_map. */
   tlsIdentity: TlsPeerIdentity | null = null;
+  /** The front end's own auth settings (websocket {}), shared by its clients; null for TCP. */
+  frontEndAuth: FrontEndAuth | null = null;
+  /** A user JWT from the front end (websocket jwt_cookie), for a CONNECT without one. */
+  cookieJwt = '';
+  /** The front end's close hook (websocket: a close frame with the reason). */
+  onClosing: ((reason: ClosedReasonText) => void) | null = null;
   private expiryTimer: NodeJS.Timeout | null = null;
   /** This connection's limits: the server's, narrowed by its account's and user's JWT limits (-1 / 0 = none). */
   maxPayload: number;
@@ -117,10 +123,10 @@ export class Client implements ParserHandler {
   }
 
   /** Sends INFO and starts timers; the server calls this once the connection is registered. */
-  begin(infoJson: string, authRequired: boolean): void {
+  begin(infoJson: string, authRequired: boolean, authTimeoutMs: number): void {
     this.parser.awaitingConnect = authRequired;
     this.sendRaw(`INFO ${infoJson} \r\n`);
-    if (authRequired) this.authTimer = setTimeout(authTimeoutFired, this.server.options.authTimeoutMs, this);
+    if (authRequired) this.authTimer = setTimeout(authTimeoutFired, authTimeoutMs, this);
     this.schedulePing(true);
   }
 
@@ -150,6 +156,8 @@ export class Client implements ParserHandler {
       this.close(ClosedReason.ProtocolViolation);
       return;
     }
+    // As nats-server: a websocket client without a JWT in CONNECT uses the one from its cookie.
+    if (connect.jwt === '' && this.cookieJwt !== '') connect.jwt = this.cookieJwt;
     // As nats-server: the auth timer covers the wait for CONNECT, not the decision on it (a callout may take a while).
     if (this.authTimer !== null) {
       clearTimeout(this.authTimer);
@@ -674,6 +682,7 @@ export class Client implements ParserHandler {
     this.releaseProducers();
     for (const sub of this.subscriptions.values()) this.account.sublist.remove(sub);
     this.server.removeClient(this);
+    if (this.onClosing !== null) this.onClosing(reason);
     if (abort || this.upgrading) {
       this.socket.destroy();
       return;

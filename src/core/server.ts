@@ -6,7 +6,7 @@ import { createServer as createServerKeyPair, type KeyPair } from '@nats-io/nkey
 import type { Options } from '../config/options.js';
 import { ClosedReason, WireError, type ClosedReasonText } from '../protocol/wire-errors.js';
 import type { ConnectOptions } from '../protocol/connect-options.js';
-import { createAuthenticator, type AuthCalloutSettings, type Authenticator, type AuthOutcome, type AuthResult, type TlsPeerIdentity } from '../auth/authenticator.js';
+import { createAuthenticator, type AuthCalloutSettings, type FrontEndAuth, type Authenticator, type AuthOutcome, type AuthResult, type TlsPeerIdentity } from '../auth/authenticator.js';
 import { bypassesCallout, calloutTimeoutMs, clientTlsInfo, guardCalloutAccount, runAuthCallout, type CalloutHost } from '../auth/auth-callout.js';
 import { AccountLinks } from './account-links.js';
 import { accountFor, ensureAccounts, linkAccounts, linkJwtAccount, SYSTEM_ACCOUNT } from './accounts-setup.js';
@@ -217,9 +217,16 @@ export class Server {
     const id = this.nextClientId++;
     const client = new Client(this, id, socket, this.globalAccount, remoteHost, remotePort);
     if (extras.tlsIdentity) client.tlsIdentity = extras.tlsIdentity;
+    if (extras.connectionType !== undefined) client.connectionType = extras.connectionType;
+    if (extras.frontEndAuth !== undefined) client.frontEndAuth = extras.frontEndAuth;
+    if (extras.cookieJwt !== undefined) client.cookieJwt = extras.cookieJwt;
+    if (extras.onClose !== undefined) client.onClosing = extras.onClose;
+    const authRequired = this.authRequired || extras.frontEndAuth?.override === true;
     if (extras.upgrade === undefined) wireSocket(client, socket);
     else socket.on('error', (err: Error) => client.debug(`socket error: ${err.message}`));
-    const clientInfo: Record<string, unknown> = { ...this.info, client_id: id, client_ip: remoteHost };
+    const clientInfo: Record<string, unknown> = extras.frontEndAuth === undefined ? { ...this.info } : frontEndInfo(this.info, authRequired);
+    clientInfo.client_id = id;
+    clientInfo.client_ip = remoteHost;
     if (this.nonceRequired) {
       client.nonce = this.generateNonce();
       clientInfo.nonce = client.nonce;
@@ -235,7 +242,7 @@ export class Server {
     this.globalAccount.clients.add(client);
     this.totalConnections++;
     client.debug('Client connection created');
-    client.begin(JSON.stringify(clientInfo), this.authRequired);
+    client.begin(JSON.stringify(clientInfo), authRequired, extras.authTimeoutMs || this.options.authTimeoutMs);
     if (extras.upgrade !== undefined) this.upgradeClient(client, socket, extras.upgrade);
     return client;
   }
@@ -293,6 +300,7 @@ export class Server {
       remoteAddress: client.remoteHost,
       connectionType: client.connectionType,
       ...(client.tlsIdentity !== null && { tls: client.tlsIdentity }),
+      ...(client.frontEndAuth !== null && { frontEnd: client.frontEndAuth }),
     });
     return callout === undefined ? outcome : guardCalloutAccount(outcome, callout);
   }
@@ -491,6 +499,30 @@ const TLS_INFO_KEYS = ['tls_required', 'tls_verify', 'tls_available'] as const;
 export interface ConnectionExtras {
   upgrade?: (socket: Duplex) => Promise<{ socket: Duplex; tlsIdentity: TlsPeerIdentity | null }>;
   tlsIdentity?: TlsPeerIdentity | null;
+  /** STANDARD by default; WEBSOCKET, MQTT... (JWT allowed_connection_types). */
+  connectionType?: string;
+  /**
+   * A front end with its own auth settings (websocket {}). Its clients' INFO then carries no TLS fields
+   * (TLS, if any, wraps the front end's protocol, not NATS) and says auth_required when its settings require it.
+   */
+  frontEndAuth?: FrontEndAuth;
+  /** The front end's auth timeout, when it has its own (0 = the server's). */
+  authTimeoutMs?: number;
+  /** A user JWT the front end found (websocket jwt_cookie), used when CONNECT carries none. */
+  cookieJwt?: string;
+  /** Called once as the connection closes, before its socket is ended, so the front end can tell the peer why. */
+  onClose?: (reason: ClosedReasonText) => void;
+}
+
+/** The INFO for a front end's client: without the TLS fields, with auth_required (before max_payload) if needed. */
+function frontEndInfo(info: ServerInfo, authRequired: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(info)) {
+    if ((TLS_INFO_KEYS as readonly string[]).includes(key)) continue;
+    if (key === 'max_payload' && authRequired) out.auth_required = true;
+    out[key] = value;
+  }
+  return out;
 }
 
 function wireSocket(client: Client, socket: Duplex): void {

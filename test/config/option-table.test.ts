@@ -260,10 +260,10 @@ describe('options - features not built yet', () => {
       't.conf:5:13: "leafnodes.remotes" is not supported yet by Natrium',
       't.conf:6:13: "jetstream.domain" is not supported yet by Natrium',
     ]);
-    assert.deepEqual(errors('accounts { A: { mappings: { a: b }, limits: { max_conn: 1 } } }\nwebsocket { port: -1, no_tls: true, tls: { cert_file: x } }'), [
+    assert.deepEqual(errors('accounts { A: { mappings: { a: b }, limits: { max_conn: 1 } } }\ncluster { port: -1, tls: { cert_file: x } }'), [
       't.conf:1:17: "accounts.A.mappings" is not supported yet by Natrium',
       't.conf:1:37: "accounts.A.limits" is not supported yet by Natrium',
-      't.conf:2:37: "websocket.tls" is not supported yet by Natrium',
+      't.conf:2:21: "cluster.tls" is not supported yet by Natrium',
     ]);
   });
 
