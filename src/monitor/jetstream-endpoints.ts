@@ -15,6 +15,19 @@ export function registerJetStreamEndpoints(monitor: MonitorServer, jetstream: Je
   const server = monitor.server;
   monitor.register('/jsz', withQueryErrors((query) => jsz(server, jetstream, query)));
   monitor.register('/healthz', withQueryErrors((query) => healthz(server, jetstream, query)));
+  if (jetstream !== null) monitor.varzSections.set('jetstream', () => varzJetStream(server, jetstream));
+}
+
+/** /varz `jetstream`: nats-server puts the /jsz config and totals there (`stats`), without the counts of streams and messages. */
+function varzJetStream(server: Server, jetstream: JetStream): Record<string, unknown> {
+  const report = buildJszReport(server, jetstream, { account: '', accounts: false, streams: false, consumers: false, config: false, leaderOnly: false, offset: 0, limit: DEFAULT_ACCOUNT_LIMIT });
+  return {
+    config: report['config'],
+    stats: {
+      memory: report['memory'], storage: report['storage'], reserved_memory: report['reserved_memory'], reserved_storage: report['reserved_storage'],
+      accounts: report['accounts'], ha_assets: report['ha_assets'], api: report['api'],
+    },
+  };
 }
 
 /** A bad parameter answers 400 with nats-server's plain text (no "Error: " prefix added by the registry). */
