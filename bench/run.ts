@@ -4,7 +4,7 @@
 // message counts), BENCH_QUIET_MAX (30, % of one core: wait before a run while the machine is busier, and redo a
 // run during which others took more), BENCH_QUIET_WAIT (30 s per run), BENCH_QUIET_BUDGET (300 s), BENCH_RETRIES (2).
 // Flags: --markdown (print the tables as Markdown), --write-results (rewrite bench/RESULTS.md's tables that ran),
-// --micro (run the micro-benchmarks instead), --help.
+// --only core|stress|js (one group of cases), --micro (run the micro-benchmarks instead), --help.
 import { existsSync } from 'node:fs';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -34,8 +34,8 @@ function envNumber(name: string, fallback: number, zeroAllowed = false): number 
 
 let current: RunningServer | null = null;
 
-async function withServer<T>(kind: ServerKind, commands: ServerCommands, config: string | undefined, body: (server: RunningServer) => Promise<T>): Promise<T> {
-  const server = await startServer(kind, commands, config);
+async function withServer<T>(kind: ServerKind, commands: ServerCommands, config: string | undefined, body: (server: RunningServer) => Promise<T>, jetstream = false): Promise<T> {
+  const server = await startServer(kind, commands, config, jetstream);
   current = server;
   try {
     return await body(server);
@@ -76,7 +76,7 @@ async function measure(benchCase: BenchCase, kind: ServerKind, ctx: { loadgen: s
     const result = await runLoadgen(loadgen, [...base, ...(count > 0 ? ['-n', String(count)] : []), ...benchCase.args], { timeoutMs });
     if (benchCase.mode === 'conns' || benchCase.mode === 'connsmsgs') result.server_nofile = openFileLimits(server.pid).soft;
     return { bg, result };
-  });
+  }, benchCase.group === 'js');
   // The server is stopped and its log complete: when did it cut the subscriber that stopped reading, and why?
   if (benchCase.mode === 'slowfast' && typeof outcome.result.start_unix === 'number') {
     const cuts = slowConsumerCuts(commands.logFile, logFrom, outcome.result.start_unix);
@@ -110,7 +110,8 @@ async function main(): Promise<void> {
     await runMicro({ markdown, writeResults, resultsFile: path.join(root, 'bench', 'RESULTS.md') });
     return;
   }
-  const cases = selectCases(process.env.BENCH_CASES);
+  const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined;
+  const cases = selectCases(process.env.BENCH_CASES, only);
   const repeats = Math.round(envNumber('BENCH_REPEATS', 3));
   const scale = envNumber('BENCH_SCALE', 1);
   const quietMax = envNumber('BENCH_QUIET_MAX', 30);
@@ -164,17 +165,21 @@ async function main(): Promise<void> {
   }
   fs.rmSync(commands.cwd, { recursive: true, force: true });
   const info: SuiteInfo = { machine, repeats, scale, quietMaxPct: quietMax, quietWaitedS: quiet.waitedS, discarded, durationS: (Date.now() - started) / 1000 };
-  const mainCases = cases.filter((c) => c.group !== 'stress');
+  const mainCases = cases.filter((c) => c.group === undefined);
   const stressCases = cases.filter((c) => c.group === 'stress');
+  const jsCases = cases.filter((c) => c.group === 'js');
   const rows = summarize(mainCases, records);
+  const jsRows = summarize(jsCases, records);
   const rawNote = `Raw runs: \`bench/results/${stamp}.jsonl\` (not committed).`;
   if (mainCases.length > 0) process.stdout.write(markdown ? renderMarkdown(rows, info) : renderText(rows, info));
   if (stressCases.length > 0) process.stdout.write(`\n${renderStress(stressCases, records, info, markdown)}`);
+  if (jsCases.length > 0) process.stdout.write(`\n${markdown ? renderMarkdown(jsRows, info) : renderText(jsRows, info)}`);
   if (writeResults) {
     // Only the sections this run measured are rewritten: a run of a few cases keeps the other table.
     const file = path.join(root, 'bench', 'RESULTS.md');
     if (mainCases.length > 0) writeSection(file, 'e2e', `${renderMarkdown(rows, info)}\n${rawNote}`);
     if (stressCases.length > 0) writeSection(file, 'stress', `${renderStress(stressCases, records, info, true)}\n${rawNote}`);
+    if (jsCases.length > 0) writeSection(file, 'jetstream', `${renderMarkdown(jsRows, info)}\n${rawNote}`);
     log(`wrote ${path.relative(process.cwd(), file)}`);
   }
 }

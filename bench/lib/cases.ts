@@ -15,11 +15,14 @@ export interface Metric {
 export interface BenchCase {
   id: string;
   title: string;
-  /** 'stress' cases get their own table (bench/lib/stress-report.ts); the others make the main one. */
-  group?: 'stress';
+  /**
+   * 'stress' cases get their own table (bench/lib/stress-report.ts), 'js' cases theirs (servers run JetStream in a
+   * fresh store directory); the others make the main one.
+   */
+  group?: 'stress' | 'js';
   /** `loadgen`: one generator run per measurement; `idle_rss` and `startup` are handled by the runner. */
   kind: 'loadgen' | 'idle_rss' | 'startup';
-  mode?: 'pub' | 'pubsub' | 'queue' | 'reqrep' | 'conns' | 'slowfast' | 'connsmsgs';
+  mode?: 'pub' | 'pubsub' | 'queue' | 'reqrep' | 'conns' | 'slowfast' | 'connsmsgs' | 'jspub' | 'jssync' | 'jsconsume' | 'kv';
   /** Generator flags other than -n, -p and -x. */
   args: string[];
   /** Messages per publisher (-n) at BENCH_SCALE=1: sized so a Natrium run lasts about 1–3 s. 0: no -n. */
@@ -88,12 +91,61 @@ export const CASES: BenchCase[] = [
     count: 300, minCount: 10, warmup: true, warmupArgs: ['-c', '1000', '-n', '30', '-O', '2'],
     metrics: [{ label: 'shared subject, delivered', field: 'shared_msgs_per_s', unit: 'msgs/s', higherIsBetter: true }],
   },
+  // JetStream (group 'js'): both servers with JetStream on and a fresh store directory per run; the stream is
+  // created through the JetStream API before the timed part. Sized for about 3 minutes for the group.
+  {
+    id: 'jspub16_file', title: 'JS async pub 16 B, file', group: 'js', kind: 'loadgen', mode: 'jspub', args: ['-s', '16', '-m', 'file', '-W', '2000'], count: 300_000, warmup: true,
+    metrics: [{ label: 'acked', field: 'pub_msgs_per_s', unit: 'msgs/s', higherIsBetter: true }],
+  },
+  {
+    id: 'jspub1k_file', title: 'JS async pub 1 KiB, file', group: 'js', kind: 'loadgen', mode: 'jspub', args: ['-s', '1024', '-m', 'file', '-W', '2000'], count: 150_000, warmup: true,
+    metrics: [{ label: 'acked', field: 'pub_msgs_per_s', unit: 'msgs/s', higherIsBetter: true }],
+  },
+  {
+    id: 'jspub16_mem', title: 'JS async pub 16 B, memory', group: 'js', kind: 'loadgen', mode: 'jspub', args: ['-s', '16', '-m', 'memory', '-W', '2000'], count: 300_000, warmup: true,
+    metrics: [{ label: 'acked', field: 'pub_msgs_per_s', unit: 'msgs/s', higherIsBetter: true }],
+  },
+  {
+    id: 'jspub1k_mem', title: 'JS async pub 1 KiB, memory', group: 'js', kind: 'loadgen', mode: 'jspub', args: ['-s', '1024', '-m', 'memory', '-W', '2000'], count: 150_000, warmup: true,
+    metrics: [{ label: 'acked', field: 'pub_msgs_per_s', unit: 'msgs/s', higherIsBetter: true }],
+  },
+  {
+    id: 'jssync16_file', title: 'JS sync pub 16 B, file, one at a time', group: 'js', kind: 'loadgen', mode: 'jssync', args: ['-s', '16', '-m', 'file', '-w', '500'], count: 5000, warmup: true,
+    warmupArgs: ['-n', '2000'],
+    metrics: [
+      { label: 'p50', field: 'p50_us', unit: 'µs', higherIsBetter: false },
+      { label: 'p99', field: 'p99_us', unit: 'µs', higherIsBetter: false },
+    ],
+  },
+  {
+    id: 'jsconsume16_file', title: 'JS consume 16 B, file (stream pre-filled)', group: 'js', kind: 'loadgen', mode: 'jsconsume', args: ['-s', '16', '-m', 'file', '-b', '500'], count: 200_000, warmup: true,
+    metrics: [
+      { label: 'pull fetch, batch 500, ack explicit', field: 'fetch_msgs_per_s', unit: 'msgs/s', higherIsBetter: true },
+      { label: 'ordered push replay, flow control', field: 'ordered_msgs_per_s', unit: 'msgs/s', higherIsBetter: true },
+    ],
+  },
+  {
+    id: 'kv16_file', title: 'KV 16 B, file, 1,000 keys', group: 'js', kind: 'loadgen', mode: 'kv', args: ['-s', '16', '-m', 'file', '-K', '1000', '-W', '1000'], count: 100_000, warmup: true,
+    metrics: [
+      { label: 'put (window 1,000)', field: 'put_msgs_per_s', unit: 'msgs/s', higherIsBetter: true },
+      { label: 'direct get (window 1,000)', field: 'get_msgs_per_s', unit: 'msgs/s', higherIsBetter: true },
+    ],
+  },
   { id: 'idle_rss', title: 'idle RSS 1 s after start', kind: 'idle_rss', args: [], count: 0, warmup: false, metrics: [{ label: 'VmRSS', field: 'rss_kb', unit: 'MiB', higherIsBetter: false }] },
   { id: 'startup', title: 'start → first INFO', kind: 'startup', args: ['-r', '5'], count: 0, warmup: false, metrics: [{ label: 'median of 5', field: 'median_ms', unit: 'ms', higherIsBetter: false }] },
 ];
 
-/** The cases named in BENCH_CASES (comma-separated ids), or all. Unknown names are an error. */
-export function selectCases(list: string | undefined): BenchCase[] {
+/**
+ * The cases named in BENCH_CASES (comma-separated ids), or all; `only` (core, stress, js) keeps one group.
+ * Unknown names are an error.
+ */
+export function selectCases(list: string | undefined, only?: string): BenchCase[] {
+  if (only !== undefined) {
+    const groups: Record<string, BenchCase['group'] | 'core'> = { core: 'core', stress: 'stress', js: 'js' };
+    if (!(only in groups)) throw new Error(`--only takes core, stress or js, not ${only}`);
+    const inGroup = CASES.filter((c) => (c.group ?? 'core') === groups[only]);
+    return list && list.trim() !== '' ? selectCases(list).filter((c) => inGroup.includes(c)) : inGroup;
+  }
   if (!list || list.trim() === '') return CASES;
   const wanted = list.split(',').map((s) => s.trim()).filter(Boolean);
   const unknown = wanted.filter((id) => !CASES.some((c) => c.id === id));

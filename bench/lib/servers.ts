@@ -27,10 +27,12 @@ export interface RunningServer {
  * The command line that starts a server on 127.0.0.1:port, with a configuration file if given (both servers
  * take `-c FILE`; the flags after it win); the program execs into the server (same pid).
  */
-export function serverCommand(kind: ServerKind, port: number, commands: ServerCommands, configFile?: string): string[] {
+export function serverCommand(kind: ServerKind, port: number, commands: ServerCommands, configFile?: string, storeDir?: string): string[] {
   const flags = [...(configFile ? ['-c', configFile] : []), '-a', '127.0.0.1', '-p', String(port)];
-  // JetStream is on by default in Natrium and off in nats-server: both run core NATS only here.
-  const base = kind === 'natrium' ? [process.execPath, commands.natriumJs, '--no_js', ...flags] : [commands.natsBin ?? 'nats-server', ...flags];
+  // JetStream is on by default in Natrium and off in nats-server: both run core NATS only unless given a store
+  // directory, then both run JetStream with it.
+  const js = storeDir !== undefined ? ['-js', '-sd', storeDir] : kind === 'natrium' ? ['--no_js'] : [];
+  const base = kind === 'natrium' ? [process.execPath, commands.natriumJs, ...js, ...flags] : [commands.natsBin ?? 'nats-server', ...js, ...flags];
   // 10,000 connections need as many descriptors. Node raises its own soft limit to the hard one, so
   // children inherit enough; if not, prlimit sets it and then execs the server, keeping the pid.
   const { soft, hard } = openFileLimits('self');
@@ -71,14 +73,16 @@ function infoSeen(port: number): Promise<boolean> {
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Starts a server; `config` is the text of a configuration file to start it with. */
-export async function startServer(kind: ServerKind, commands: ServerCommands, config?: string): Promise<RunningServer> {
+/** Starts a server; with `jetstream` it runs JetStream in a fresh store directory, removed when it stops. */
+export async function startServer(kind: ServerKind, commands: ServerCommands, config?: string, jetstream = false): Promise<RunningServer> {
   const port = await freePort();
+  const storeDir = jetstream ? fs.mkdtempSync(path.join(commands.cwd, `js-${kind}-`)) : undefined;
   let configFile: string | undefined;
   if (config !== undefined) {
     configFile = path.join(commands.cwd, `bench-${port}.conf`);
     fs.writeFileSync(configFile, config);
   }
-  const [program, ...args] = serverCommand(kind, port, commands, configFile);
+  const [program, ...args] = serverCommand(kind, port, commands, configFile, storeDir);
   const log = fs.openSync(commands.logFile, 'a');
   fs.writeSync(log, `=== ${new Date().toISOString()} ${program} ${args.join(' ')}\n`);
   const child: ChildProcess = spawn(program, args, { cwd: commands.cwd, stdio: ['ignore', log, log] });
@@ -94,6 +98,7 @@ export async function startServer(kind: ServerKind, commands: ServerCommands, co
     const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
     await exit;
     clearTimeout(killer);
+    if (storeDir !== undefined) fs.rmSync(storeDir, { recursive: true, force: true });
   };
   const deadline = Date.now() + 20_000;
   while (!exited && Date.now() < deadline) {

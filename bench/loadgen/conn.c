@@ -171,6 +171,7 @@ int conn_parse(conn_t *c) {
         int n = split_tokens(p + 4 + hdr, line_end, tok, tlen, 6);
         int want = 3 + hdr;
         if (n != want && n != want + 1) { rc = -1; break; }
+        c->sid = tlen[1] == 1 ? tok[1][0] : 0; /* modes with several subscriptions use one-digit sids */
         c->on_msg(c, tok[0], tlen[0], n == want + 1 ? tok[2] : NULL, n == want + 1 ? tlen[2] : 0, payload, (size_t)size);
       }
       p = payload + size + 2;
@@ -248,7 +249,8 @@ int conn_open(conn_t *c, size_t cap, const char *extra) {
   if (strncmp(c->buf, "INFO", 4) != 0) goto fail;
   if (conn_parse(c) < 0) goto fail;
   char hello[2048];
-  int n = snprintf(hello, sizeof hello, "CONNECT {\"verbose\":false,\"pedantic\":false,\"echo\":true,\"lang\":\"c\",\"version\":\"%s\",\"name\":\"natrium-loadgen\"}\r\n%s", VERSION, extra ? extra : "");
+  int n = snprintf(hello, sizeof hello, "CONNECT {\"verbose\":false,\"pedantic\":false,\"echo\":true,\"lang\":\"c\",\"version\":\"%s\",\"name\":\"natrium-loadgen\"%s}\r\n%s", VERSION,
+                   opt.headers ? ",\"headers\":true,\"no_responders\":true" : "", extra ? extra : "");
   if (n < 0 || (size_t)n >= sizeof hello || write_all(c->fd, hello, (size_t)n) < 0) goto fail;
   if (conn_flush(c) < 0 || c->errs > 0) goto fail;
   c->pongs = 0;

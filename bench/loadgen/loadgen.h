@@ -27,7 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define VERSION "1.1"
+#define VERSION "1.2"
 #define SUB_BUF (4u << 20)    /* subscriber read buffer: holds any frame up to the 1 MiB max_payload */
 #define CTL_BUF (256u << 10)  /* publishers, request/reply */
 #define IDLE_BUF 4096u        /* conns mode: INFO and PING only */
@@ -46,6 +46,11 @@ struct options {
   double duration_s;   /* slowfast: publish for this long instead of -n messages (0: use -n) */
   long own_rounds;     /* connsmsgs: messages per connection on its own subject */
   long rss_every_ms;   /* pubsub: sample the server's RSS this often (0: not at all) */
+  long window;         /* jspub, kv: requests without a reply at most (0: the mode's default) */
+  long batch;          /* jsconsume: messages per pull request (0: 500) */
+  long keys;           /* kv: distinct keys (0: 1000) */
+  const char *storage; /* JetStream modes: "file" (NULL) or "memory" */
+  int headers;         /* CONNECT with headers (JetStream modes: status and flow-control messages are HMSG) */
 };
 extern struct options opt;
 
@@ -75,6 +80,7 @@ struct conn {
   size_t cap, len;
   long expect_size; /* -1: any size */
   msg_fn on_msg;
+  char sid;         /* the one-character sid of the MSG being handled by on_msg (0: longer) */
   void *user;
   uint64_t msgs, bytes, bad_size, pongs, errs, proto_errs;
   double last_msg_t;
@@ -111,6 +117,13 @@ int cmp_double(const void *a, const void *b);
 
 int run_slowfast(void);
 int run_connsmsgs(void);
+
+/* ---------- JetStream modes (jetstream.c) ---------- */
+
+int run_jspub(void);
+int run_jssync(void);
+int run_jsconsume(void);
+int run_kv(void);
 
 /* Samples the server's RSS and the subscribers' message counts while a pubsub run goes on. */
 typedef struct rss_sampler rss_sampler_t;

@@ -6,7 +6,8 @@
  * chunks and find frames with memchr. CPU shares come from getrusage (our own), /proc/PID/stat (-x, the
  * server) and /proc/stat (the machine), so every result says how much of the machine the generator took.
  *
- * Modes: pub, pubsub, queue, reqrep, conns, startup, selftest here; slowfast and connsmsgs in stress.c.
+ * Modes: pub, pubsub, queue, reqrep, conns, startup, selftest here; slowfast and connsmsgs in stress.c;
+ * jspub, jssync, jsconsume and kv in jetstream.c.
  * One JSON line per run on stdout; human-readable notes on stderr. Exit status: 0 valid run, 1 finished
  * but invalid, 2 usage/setup error.
  *
@@ -16,7 +17,7 @@
 
 /* ---------- options ---------- */
 
-struct options opt = {"127.0.0.1", 4222, 1000000, 16, 1, 1, 1000, 100, 5, 1 << 20, 2, 1, 10, "bench", 0, 0, 0, NULL, 0, 0, 0};
+struct options opt = {"127.0.0.1", 4222, 1000000, 16, 1, 1, 1000, 100, 5, 1 << 20, 2, 1, 10, "bench", 0, 0, 0, NULL, 0, 0, 0, 0, 0, 0, NULL, 0};
 
 /* ---------- publishers and subscribers (pub, pubsub, queue) ---------- */
 
@@ -476,12 +477,13 @@ static int run_selftest(void) {
 
 static void usage(void) {
   fputs("usage: natrium-loadgen MODE [options] [-- SERVER COMMAND]\n"
-        "  modes: pub pubsub queue reqrep conns startup selftest; stress: slowfast connsmsgs\n"
+        "  modes: pub pubsub queue reqrep conns startup selftest; stress: slowfast connsmsgs; JetStream: jspub jssync jsconsume kv\n"
         "  -a HOST (127.0.0.1)  -p PORT (4222)  -n msgs per publisher (1000000)  -s payload bytes (16)  -S subject (bench)\n"
         "  -P publishers (1)  -k subscribers or queue members; slowfast: stopped subscribers (1)  -c connections (1000)\n"
         "  -w reqrep warm-up (100)  -T conns settle s (2)  -H conns hold s (1)  -r startup runs (5)  -x SERVER_PID (CPU, RSS)\n"
         "  -t idle timeout s (10)  -B publisher buffer bytes (1 MiB)  -D slowfast: publish for s seconds (5)\n"
         "  -O connsmsgs: messages per connection on its own subject (0)  -R pubsub: sample server RSS every ms (0: off)\n"
+        "  -W jspub/kv: outstanding requests (2000/1000)  -m file|memory: stream storage  -b jsconsume: fetch batch (500)  -K kv: keys (1000)\n"
         "  -q quiet  -v startup: show server output\n",
         stderr);
 }
@@ -490,7 +492,7 @@ int main(int argc, char **argv) {
   if (argc < 2) { usage(); return 2; }
   const char *mode = argv[1];
   int ch;
-  while ((ch = getopt(argc - 1, argv + 1, "+a:p:n:s:S:P:k:c:w:T:H:r:x:t:B:D:O:R:qv")) != -1) {
+  while ((ch = getopt(argc - 1, argv + 1, "+a:p:n:s:S:P:k:c:w:T:H:r:x:t:B:D:O:R:W:m:b:K:qv")) != -1) {
     switch (ch) {
       case 'a': opt.host = optarg; break;
       case 'p': opt.port = atoi(optarg); break;
@@ -512,6 +514,10 @@ int main(int argc, char **argv) {
       case 'D': opt.duration_s = atof(optarg); break;
       case 'O': opt.own_rounds = atol(optarg); break;
       case 'R': opt.rss_every_ms = atol(optarg); break;
+      case 'W': opt.window = atol(optarg); break;
+      case 'm': opt.storage = optarg; break;
+      case 'b': opt.batch = atol(optarg); break;
+      case 'K': opt.keys = atol(optarg); break;
       default: usage(); return 2;
     }
   }
@@ -531,6 +537,10 @@ int main(int argc, char **argv) {
   if (!strcmp(mode, "slowfast")) return run_slowfast();
   if (!strcmp(mode, "connsmsgs")) return run_connsmsgs();
   if (!strcmp(mode, "startup")) return run_startup();
+  if (!strcmp(mode, "jspub")) return run_jspub();
+  if (!strcmp(mode, "jssync")) return run_jssync();
+  if (!strcmp(mode, "jsconsume")) return run_jsconsume();
+  if (!strcmp(mode, "kv")) return run_kv();
   if (!strcmp(mode, "selftest")) return run_selftest();
   usage();
   return 2;

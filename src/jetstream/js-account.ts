@@ -201,6 +201,8 @@ export class JetStreamAccount implements StreamOwner {
       directory,
       limits,
       syncAlways: sync.syncAlways === true,
+      // One write per event-loop turn for the appends of that turn, before the PubAcks are flushed.
+      writeBehind: true,
       ...(sync.syncIntervalMs !== undefined && { syncIntervalMs: sync.syncIntervalMs }),
       logger: (level, text) => {
         const line = `JetStream stream '${cfg.name}': ${text}`;

@@ -68,6 +68,14 @@ export class RecordView {
   }
 }
 
+/** The length of a record with these parts; throws when the file store cannot hold it. */
+export function recordLength(subjectLength: number, headersLength: number, dataLength: number): number {
+  if (subjectLength > 0xffff) throw new Error('subject too long for the file store');
+  const length = RECORD_OVERHEAD + subjectLength + headersLength + dataLength;
+  if (length > MAX_RECORD_LENGTH) throw new Error('message too large for the file store');
+  return length;
+}
+
 export function encodeRecord(
   kind: number,
   seq: number,
@@ -77,26 +85,42 @@ export function encodeRecord(
   headers: Buffer | null,
   data: Buffer | null,
 ): Buffer {
-  const subjectLength = subject.length;
-  if (subjectLength > 0xffff) throw new Error('subject too long for the file store');
-  const headersLength = headers ? headers.length : 0;
-  const length = RECORD_OVERHEAD + subjectLength + headersLength + (data ? data.length : 0);
-  if (length > MAX_RECORD_LENGTH) throw new Error('message too large for the file store');
+  const length = recordLength(subject.length, headers ? headers.length : 0, data ? data.length : 0);
   const buf = Buffer.allocUnsafe(length);
-  buf[0] = kind;
-  buf.writeUInt32LE(length, 1);
-  buf.writeUInt16LE(subjectLength, 5);
-  buf.writeUInt32LE(headersLength, 7);
-  buf.writeUInt32LE(seq % TWO_32, 11);
-  buf.writeUInt32LE(Math.floor(seq / TWO_32), 15);
-  buf.writeBigInt64LE(timestampNs, 19);
-  buf.writeDoubleLE(ttlMs, 27);
-  let at = RECORD_HEADER;
+  encodeRecordInto(buf, 0, length, kind, seq, timestampNs, ttlMs, subject, headers, data);
+  return buf;
+}
+
+/**
+ * Writes a record of `length` bytes (from recordLength) at offset, checksum included: the file store's write
+ * buffer takes records this way, without a Buffer of their own.
+ */
+export function encodeRecordInto(
+  buf: Buffer,
+  offset: number,
+  length: number,
+  kind: number,
+  seq: number,
+  timestampNs: bigint,
+  ttlMs: number,
+  subject: string,
+  headers: Buffer | null,
+  data: Buffer | null,
+): void {
+  const subjectLength = subject.length;
+  buf[offset] = kind;
+  buf.writeUInt32LE(length, offset + 1);
+  buf.writeUInt16LE(subjectLength, offset + 5);
+  buf.writeUInt32LE(headers ? headers.length : 0, offset + 7);
+  buf.writeUInt32LE(seq % TWO_32, offset + 11);
+  buf.writeUInt32LE(Math.floor(seq / TWO_32), offset + 15);
+  buf.writeBigInt64LE(timestampNs, offset + 19);
+  buf.writeDoubleLE(ttlMs, offset + 27);
+  let at = offset + RECORD_HEADER;
   if (subjectLength > 0) at += buf.write(subject, at, 'latin1');
   if (headers) at += headers.copy(buf, at);
   if (data) data.copy(buf, at);
-  sealRecord(buf, 0, length);
-  return buf;
+  sealRecord(buf, offset, length);
 }
 
 /** Writes the checksum of the record at offset. */

@@ -32,6 +32,31 @@ storeSuite('file store', (limits) => open(tempDirectory(), { limits }), (subject
   headers === 0 ? 30 + subject + data : 34 + subject + headers + data,
 );
 
+// The server's stores gather each turn's appends into one write: the same answers, and on disk by the next turn.
+storeSuite('file store, write-behind', (limits) => open(tempDirectory(), { limits, writeBehind: true }), (subject, headers, data) =>
+  headers === 0 ? 30 + subject + data : 34 + subject + headers + data,
+);
+
+test('file store, write-behind - records are read back in the same turn and on disk by the next', async () => {
+  const directory = tempDirectory();
+  const store = open(directory, { writeBehind: true, blockSize: 4096 });
+  for (let i = 1; i <= 300; i++) store.store(`wb.${i % 7}`, i % 3 === 0 ? HEADERS : null, text(`m${i}`));
+  assert.equal(store.load(150)?.data.toString(), 'm150');
+  store.remove(10);
+  for (let i = 301; i <= 400; i++) store.store('wb.x', null, text(`m${i}`));
+  await sleep(0);
+  const crashed = crashCopy(directory);
+  const reopened = open(crashed, { writeBehind: true, blockSize: 4096 });
+  assert.equal(reopened.state().messages, 399);
+  assert.equal(reopened.load(10), null);
+  assert.equal(reopened.load(400)?.data.toString(), 'm400');
+  assert.equal(reopened.load(299)?.data.toString(), 'm299');
+  await reopened.close();
+  await store.close();
+  fs.rmSync(directory, { recursive: true });
+  fs.rmSync(crashed, { recursive: true });
+});
+
 test('file store - restart keeps messages, deletes, subjects and state', async () => {
   const directory = tempDirectory();
   const store = open(directory, { blockSize: 2048 });
