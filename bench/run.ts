@@ -12,6 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { selectCases, scaledCount, type BenchCase } from './lib/cases.js';
 import { buildLoadgen, runLoadgen, type LoadgenResult } from './lib/loadgen.js';
+import { startPoller } from './lib/monitor-poller.js';
 import { machineInfo, openFileLimits, QuietWaiter, rssKiB } from './lib/machine.js';
 import { formatValue, renderMarkdown, renderText, summarize, type RunRecord, type SuiteInfo } from './lib/report.js';
 import { writeSection } from './lib/results-file.js';
@@ -63,7 +64,9 @@ async function measure(benchCase: BenchCase, kind: ServerKind, ctx: { loadgen: s
   }
   let logFrom = 0;
   const timeoutMs = 180_000 * Math.max(1, ctx.scale);
-  const outcome = await withServer(kind, commands, benchCase.config, async (server) => {
+  const monitorPort = benchCase.monitorPollMs !== undefined ? await freePort() : 0;
+  const config = monitorPort > 0 ? `${benchCase.config ?? ''}http: "127.0.0.1:${monitorPort}"\n` : benchCase.config;
+  const outcome = await withServer(kind, commands, config, async (server) => {
     const base = [benchCase.mode!, '-p', String(server.port), '-x', String(server.pid)];
     const count = benchCase.count > 0 ? scaledCount(benchCase, ctx.scale) : 0;
     const warmArgs = benchCase.warmupArgs ? [...benchCase.args, ...benchCase.warmupArgs] : ['-n', String(Math.max(100, Math.round(count / 10))), ...benchCase.args];
@@ -73,7 +76,13 @@ async function measure(benchCase: BenchCase, kind: ServerKind, ctx: { loadgen: s
     }
     const bg = await quiet.wait(); // also at least 1 s of idle server after start or warm-up
     logFrom = fs.statSync(commands.logFile).size;
+    const poller = benchCase.monitorPollMs ? startPoller(monitorPort, benchCase.monitorPollMs) : null;
     const result = await runLoadgen(loadgen, [...base, ...(count > 0 ? ['-n', String(count)] : []), ...benchCase.args], { timeoutMs });
+    if (poller !== null) {
+      const polled = await poller.stop();
+      result.monitor_requests = polled.requests;
+      if (polled.errors > 0) result.monitor_errors = polled.errors;
+    }
     if (benchCase.mode === 'conns' || benchCase.mode === 'connsmsgs') result.server_nofile = openFileLimits(server.pid).soft;
     return { bg, result };
   }, benchCase.group === 'js');

@@ -37,6 +37,8 @@ export interface BenchCase {
   warmupRuns?: number;
   /** A configuration file both servers start with (`-c`), e.g. a smaller max_pending. */
   config?: string;
+  /** Open a monitoring port (`http:`), and poll its reports every this many ms during the recorded run (0: open, not polled). */
+  monitorPollMs?: number;
   metrics: Metric[];
 }
 
@@ -90,6 +92,16 @@ export const CASES: BenchCase[] = [
     id: 'conns10k_msgs', title: '10,000 subscribed connections, 16 B', group: 'stress', kind: 'loadgen', mode: 'connsmsgs', args: ['-c', '10000', '-O', '20', '-s', '16'],
     count: 300, minCount: 10, warmup: true, warmupArgs: ['-c', '1000', '-n', '30', '-O', '2'],
     metrics: [{ label: 'shared subject, delivered', field: 'shared_msgs_per_s', unit: 'msgs/s', higherIsBetter: true }],
+  },
+  // Monitoring under load (issue 6): the same delivery with a monitoring port open, then with its reports
+  // (/varz, /connz?subs=1, /subsz?subs=1, /jsz, /healthz, /metrics) polled every 50 ms as a dashboard would.
+  {
+    id: 'monquiet', title: 'pub→1 sub 16 B, monitoring port open', group: 'stress', kind: 'loadgen', mode: 'pubsub', args: ['-s', '16', '-k', '1'], count: 6_000_000, warmup: true,
+    monitorPollMs: 0, metrics: [delivered('delivered')],
+  },
+  {
+    id: 'monpolled', title: 'pub→1 sub 16 B, reports polled every 50 ms', group: 'stress', kind: 'loadgen', mode: 'pubsub', args: ['-s', '16', '-k', '1'], count: 6_000_000, warmup: true,
+    monitorPollMs: 50, metrics: [delivered('delivered')],
   },
   // JetStream (group 'js'): both servers with JetStream on and a fresh store directory per run; the stream is
   // created through the JetStream API before the timed part. Sized for about 3 minutes for the group.

@@ -50,6 +50,15 @@ function cutCell(runs: (id: string) => RunRecord[]): Cell {
   return { value: ms, text: `${ms.toFixed(0)} ms (${cutRuns.length}/${all.length}, ${reasons})` };
 }
 
+/** Delivery with the reports polled ÷ delivery with the port open and unpolled. */
+function monitoringCell(runs: (id: string) => RunRecord[]): Cell {
+  const polled = median(values(runs('monpolled'), 'delivered_msgs_per_s'));
+  const quiet = median(values(runs('monquiet'), 'delivered_msgs_per_s'));
+  if (polled === null || quiet === null || quiet === 0) return { value: null, text: '—' };
+  const ratio = polled / quiet;
+  return { value: ratio, text: ratio.toFixed(2) };
+}
+
 function trendCell(runs: (id: string) => RunRecord[]): Cell {
   const slopes = values(runs('soak'), 'rss_slope_mib_per_10m');
   const value = median(slopes);
@@ -69,6 +78,10 @@ const ROWS: StressRow[] = [
   { caseId: 'soak', title: '', figure: 'RSS max, MiB (lower is better)', higherIsBetter: false, cell: medianCell('soak', 'rss_kb_max', 'MiB') },
   { caseId: 'soak', title: '', figure: 'RSS at end, MiB (lower is better)', higherIsBetter: false, cell: medianCell('soak', 'rss_kb_end', 'MiB') },
   { caseId: 'soak', title: '', figure: 'RSS trend of the last half, MiB per 10 M msgs', higherIsBetter: null, cell: trendCell },
+  { caseId: 'monquiet', title: 'pub→1 sub 16 B, monitoring port open', figure: 'delivered, msgs/s', higherIsBetter: true, cell: medianCell('monquiet', 'delivered_msgs_per_s', 'msgs/s') },
+  { caseId: 'monpolled', title: 'the same, 6 reports polled every 50 ms', figure: 'delivered, msgs/s', higherIsBetter: true, cell: medianCell('monpolled', 'delivered_msgs_per_s', 'msgs/s') },
+  { caseId: 'monpolled', title: '', figure: 'polled ÷ open', higherIsBetter: true, cell: monitoringCell },
+  { caseId: 'monpolled', title: '', figure: 'reports served during the run', higherIsBetter: null, cell: medianCell('monpolled', 'monitor_requests', 'msgs/s') },
   { caseId: 'conns10k_msgs', title: '10,000 subscribed connections, 16 B', figure: 'shared subject, delivered, msgs/s', higherIsBetter: true, cell: medianCell('conns10k_msgs', 'shared_msgs_per_s', 'msgs/s') },
   { caseId: 'conns10k_msgs', title: '', figure: 'own subjects, delivered, msgs/s', higherIsBetter: true, cell: medianCell('conns10k_msgs', 'own_msgs_per_s', 'msgs/s') },
   { caseId: 'conns10k_msgs', title: '', figure: 'RSS connected, MiB (lower is better)', higherIsBetter: false, cell: medianCell('conns10k_msgs', 'rss_kb_connected', 'MiB') },
