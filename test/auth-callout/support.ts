@@ -1,35 +1,14 @@
 // Auth callout tests: natrium started from a config, and a callout service built on the official client and src/auth/jwt.ts.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { connect, type Msg, type NatsConnection } from '@nats-io/transport-node';
 import { createUser, type KeyPair } from '@nats-io/nkeys';
 import { decodeJwt, encodeJwt, type ClaimsData } from '../../src/auth/jwt.js';
-import { freePort, startServer, type RunningServer } from '../helpers/server-process.js';
+import { startWithConfig, type RunningServer } from '../helpers/server-process.js';
 
 export const AUTH_SUBJECT = '$SYS.REQ.USER.AUTH';
 
 /** Starts natrium with `body` after `port`/`host` lines; the config directory goes away with the server. */
-export async function startNatrium(body: string): Promise<RunningServer> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'natrium-callout-'));
-  const port = await freePort();
-  const file = path.join(dir, 'server.conf');
-  writeFileSync(file, `port: ${port}\nhost: 127.0.0.1\n${body}\n`);
-  try {
-    const server = await startServer('natrium', ['-c', file], { port });
-    const stop = server.stop.bind(server);
-    server.stop = async (signal) => {
-      try {
-        return await stop(signal);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    };
-    return server;
-  } catch (err) {
-    rmSync(dir, { recursive: true, force: true });
-    throw err;
-  }
+export function startNatrium(body: string): Promise<RunningServer> {
+  return startWithConfig('natrium', body);
 }
 
 /** A decoded `authorization_request`, as a service sees it. */

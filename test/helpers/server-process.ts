@@ -3,7 +3,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** dist/test/helpers -> dist/src/cli/natrium-server.js */
@@ -95,4 +96,27 @@ export async function startServer(kind: ServerKind, args: string[] = [], opts: {
       return code;
     },
   };
+}
+
+/** A server started from a temporary config file (`port` and `host` are added); the file goes away with the server. */
+export async function startWithConfig(kind: ServerKind, body: string): Promise<RunningServer> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'natrium-conf-'));
+  const port = await freePort();
+  const file = path.join(dir, 'server.conf');
+  writeFileSync(file, `port: ${port}\nhost: 127.0.0.1\n${body}\n`);
+  try {
+    const server = await startServer(kind, ['-c', file], { port });
+    const stop = server.stop.bind(server);
+    server.stop = async (signal) => {
+      try {
+        return await stop(signal);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    };
+    return server;
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
 }

@@ -1,11 +1,8 @@
 // Shared setup for the interop tests: which servers to run against, the two official clients behind one shape, small helpers.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import * as v3 from '@nats-io/transport-node';
 import * as v2 from 'nats';
-import { freePort, startServer, type RunningServer, type ServerKind } from '../helpers/server-process.js';
+import type { ServerKind } from '../helpers/server-process.js';
 
 /** Servers every interop case runs against: INTEROP_SERVERS=natrium,nats (both by default). */
 export const SERVERS: ServerKind[] = (process.env.INTEROP_SERVERS?.split(',') ?? ['natrium', 'nats']).map((s) => {
@@ -126,28 +123,7 @@ export async function caught(fn: () => unknown, what: string): Promise<unknown> 
   throw new Error(`expected an error: ${what}`);
 }
 
-/** A server started from a temporary config file (`port` and `host` are added); removes the file when stopped. */
-export async function startWithConfig(kind: ServerKind, body: string): Promise<RunningServer> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'natrium-interop-'));
-  const port = await freePort();
-  const file = path.join(dir, 'server.conf');
-  writeFileSync(file, `port: ${port}\nhost: 127.0.0.1\n${body}\n`);
-  try {
-    const server = await startServer(kind, ['-c', file], { port });
-    const stop = server.stop.bind(server);
-    server.stop = async (signal) => {
-      try {
-        return await stop(signal);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    };
-    return server;
-  } catch (err) {
-    rmSync(dir, { recursive: true, force: true });
-    throw err;
-  }
-}
+export { startWithConfig } from '../helpers/server-process.js';
 
 /** A raw TCP connection to a server that records everything it receives, to look at the wire itself. */
 export class RawConnection {
