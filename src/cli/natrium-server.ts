@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // natrium-server: the server program, taking nats-server's command-line flags and configuration file.
 
+// First: it must run before the other modules are evaluated.
+import { restoreYoungGenerationGrowth } from './startup-heap.js';
 import fs from 'node:fs';
 import { loadOptions, reloadOptions, diffOptions, usageText, formatConfigErrors, type SignalCommand } from '../config/index.js';
 import { NATRIUM_VERSION, NATS_COMPAT_VERSION } from '../core/version.js';
@@ -89,6 +91,7 @@ async function main(): Promise<void> {
     },
   });
   for (const warning of loaded.warnings) server.logger.warn(warning.message);
+  restoreYoungGenerationGrowth();
 }
 
 main().catch((err: unknown) => {
