@@ -32,7 +32,7 @@ export const kv = {
   async refresh() {
     await loadStreams().catch(() => null);
     const buckets = latestStreams.filter((s) => s.name.startsWith('KV_'));
-    fill(notice, buckets.length ? `${buckets.length} buckets · keys and values are read through the server's publish/request API` : 'No KV buckets (streams named KV_*).');
+    fill(notice, buckets.length ? `${buckets.length} bucket${buckets.length === 1 ? '' : 's'} · keys and values are read through the server's publish/request API` : 'No KV buckets (streams named KV_*).');
     fill(bucketList, buckets.map((s) => h('li', {
       class: selected?.stream === s.name && selected?.account === s.account ? 'active' : null,
       onclick: () => { selected = { account: s.account, stream: s.name, direct: !!s.config?.allow_direct }; selectedKey = null; void kv.refresh(); },
