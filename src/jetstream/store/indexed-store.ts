@@ -27,6 +27,8 @@ export class IndexEntry {
   block: unknown = null;
   offset = 0;
   recordLength = 0;
+  /** File store: the id of the cached chunk in which this record's checksum was found good (0 none); its bytes cannot change there. */
+  checkedIn = 0;
   constructor(
     readonly seq: number,
     public subject: string,
