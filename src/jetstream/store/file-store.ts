@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomFillSync } from 'node:crypto';
 import { IndexedStore, IndexEntry } from './indexed-store.js';
-import { RECORD_HEADER, RecordKind, RecordView, encodeRecord, encodeRecordInto, readRecord, recordLength, scanRecords, sealRecord } from './record-format.js';
+import { RECORD_HEADER, RecordKind, RecordView, encodeRecord, encodeRecordInto, isIntactMessage, recordLength, scanRecords, sealRecord } from './record-format.js';
 import { decodeSummary, encodeSummary, type SummaryEntry } from './block-summary.js';
 import { syncDirectory } from './json-file.js';
 import { BlockCache, CHUNK_BYTES, CachedChunk, messageAt, readThroughCache, sharedBlockCache, type ChunkOwner } from './block-cache.js';
@@ -110,7 +110,6 @@ export class FileStore extends IndexedStore {
   private syncTimer: NodeJS.Timeout | null = null;
   /** The first write error sticks: later writes fail with it, as nats-server's filestore does. */
   private writeError: Error | null = null;
-  private readonly view = new RecordView();
   private readonly writeBehind: boolean;
   private readonly cache: BlockCache | null;
   /** Write-behind: records appended to pendingBlock (counted in its size) not yet written, from file offset pendingStart. */
@@ -638,8 +637,7 @@ export class FileStore extends IndexedStore {
       this.log('error', `cannot read ${block.path}: ${(error as Error).message}`);
       record = null;
     }
-    const view = this.view;
-    if (record === null || !readRecord(record, at, at + length, view) || view.kind !== RecordKind.message || view.seq !== entry.seq || view.length !== length) {
+    if (record === null || !isIntactMessage(record, at, length, entry.seq)) {
       this.corruptRecords++;
       this.log('warn', `sequence ${entry.seq} is corrupt in ${block.path}; removed`);
       this.removeEntry(entry, null);

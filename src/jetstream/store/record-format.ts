@@ -153,6 +153,22 @@ export function checksumMatches(buf: Buffer, offset: number, length: number): bo
   return crc32(buf.subarray(offset + 1, offset + length - 4)) === buf.readUInt32LE(offset + length - 4);
 }
 
+/**
+ * Whether the bytes at offset are an intact message record of this length and sequence (its parts fit, the
+ * checksum matches): the check of a record read for serving, without decoding the rest of its header.
+ */
+export function isIntactMessage(buf: Buffer, offset: number, length: number, seq: number): boolean {
+  return (
+    length >= RECORD_OVERHEAD &&
+    offset + length <= buf.length &&
+    buf[offset] === RecordKind.message &&
+    buf.readUInt32LE(offset + 1) === length &&
+    RECORD_OVERHEAD + buf.readUInt16LE(offset + 5) + buf.readUInt32LE(offset + 7) <= length &&
+    buf.readUInt32LE(offset + 11) + buf.readUInt32LE(offset + 15) * TWO_32 === seq &&
+    checksumMatches(buf, offset, length)
+  );
+}
+
 /** A plausible header and a matching checksum. */
 export function readRecord(buf: Buffer, offset: number, end: number, view: RecordView): boolean {
   return readHeader(buf, offset, end, view) && checksumMatches(buf, offset, view.length);
