@@ -222,12 +222,15 @@ export function directGetReply(stream: Stream, found: StoredMessage): { headers:
  * `$JS.API.DIRECT.GET.<stream>[.<subject...>]`: answered with the message itself (or a status), only for
  * streams with allow_direct; anything else gets no reply, as with nats-server.
  */
-export function handleDirectGet(js: JetStreamAccount, tokens: string[], reply: string, body: Buffer): void {
-  const stream = js.getStream(tokens[2] ?? '');
+export function handleDirectGet(js: JetStreamAccount, subject: string, reply: string, body: Buffer): void {
+  // Cut by hand, not split: this is the KV read path.
+  const rest = subject.length > DIRECT_GET_PREFIX.length ? subject.slice(DIRECT_GET_PREFIX.length) : '';
+  const dot = rest.indexOf('.');
+  const stream = js.getStream(dot < 0 ? rest : rest.slice(0, dot));
   if (stream === undefined || !stream.config.allow_direct) return;
   let found: StoredMessage | JsApiError;
-  if (tokens.length > 3) {
-    found = stream.store.loadLast(tokens.length === 4 ? tokens[3]! : tokens.slice(3).join('.')) ?? apiError('NoMessageFound');
+  if (dot >= 0) {
+    found = stream.store.loadLast(rest.slice(dot + 1)) ?? apiError('NoMessageFound');
   } else {
     if (body.length === 0) return directGetStatus(js, reply, 408, 'Empty Request');
     const parsed = parseRequest<{ seq?: number; last_by_subj?: string; next_by_subj?: string }>(body);
@@ -241,6 +244,9 @@ export function handleDirectGet(js: JetStreamAccount, tokens: string[], reply: s
   const message = directGetReply(stream, found);
   publishFromJetStream(js.server, js.account, reply, '', message.headers, message.data);
 }
+
+/** `$JS.API.DIRECT.GET.`: what follows is `<stream>[.<subject...>]`. */
+export const DIRECT_GET_PREFIX = '$JS.API.DIRECT.GET.';
 
 function directGetStatus(js: JetStreamAccount, reply: string, code: number, text: string): void {
   publishFromJetStream(js.server, js.account, reply, '', encodeHeaders([], code, text), Buffer.alloc(0));

@@ -456,6 +456,12 @@ export abstract class IndexedStore implements MessageStore {
   }
 
   loadLast(filter: SubjectFilter): StoredMessage | null {
+    // One literal subject (a KV key): its own record, without compiling a matcher for it.
+    if (typeof filter === 'string' && filter !== '' && filter.indexOf('*') < 0 && filter.indexOf('>') < 0) {
+      const record = this.messages === 0 ? undefined : this.subjects.records.get(filter);
+      const seq = record === undefined ? 0 : this.subjects.lastAtOrBefore(record, this.lastSeq);
+      return seq > 0 ? this.load(seq) : null;
+    }
     return this.loadPrevious(this.lastSeq, filter);
   }
 
