@@ -451,7 +451,13 @@ export abstract class IndexedStore implements MessageStore {
   }
 
   loadNext(filter: SubjectFilter, fromSeq: number): StoredMessage | null {
-    const seq = this.nextMatchingSeq(this.matcher(filter), fromSeq);
+    const matcher = this.matcher(filter);
+    // Every subject and the next sequence live (a consumer replaying the stream): one index lookup, not two.
+    if (matcher.all && fromSeq >= this.firstSeq) {
+      const entry = this.index.get(fromSeq);
+      if (entry !== undefined) return this.readEntry(entry);
+    }
+    const seq = this.nextMatchingSeq(matcher, fromSeq);
     return seq === 0 ? null : this.load(seq);
   }
 
