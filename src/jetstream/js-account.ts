@@ -12,7 +12,7 @@ import { apiError, type JsApiError } from './api-errors.js';
 import { JS_API_ALL } from './api-constants.js';
 import { ApiRouter } from './api/router.js';
 import { publishFromJetStream } from './internal-publish.js';
-import { handleDirectGet } from './api/stream-api.js';
+import { DIRECT_GET_PREFIX, handleDirectGet } from './api/stream-api.js';
 import { recoverConsumers } from './api/consumer-api.js';
 import { subjectsCollide } from '../subjects/subject.js';
 import { formatTimeNs, nowNs } from './json-time.js';
@@ -73,11 +73,12 @@ export class JetStreamAccount implements StreamOwner {
 
   private handleApi(subject: string, reply: string, headerSize: number, message: Buffer): void {
     if (reply === '') return;
-    const tokens = subject.split('.').slice(2);
-    if (tokens[0] === 'DIRECT' && tokens[1] === 'GET') {
-      handleDirectGet(this, tokens, reply, Buffer.from(headerSize > 0 ? message.subarray(headerSize) : message));
+    if (subject.startsWith(DIRECT_GET_PREFIX) || subject === DIRECT_GET_PREFIX.slice(0, -1)) {
+      // Answered at once: the body is read before the parser's buffer is reused, so it is not copied.
+      handleDirectGet(this, subject, reply, headerSize > 0 ? message.subarray(headerSize) : message);
       return;
     }
+    const tokens = subject.split('.').slice(2);
     const headers = headerSize > 0 ? Buffer.from(message.subarray(0, headerSize)) : null;
     const body = Buffer.from(headerSize > 0 ? message.subarray(headerSize) : message);
     let response: object | null;

@@ -3,13 +3,32 @@
 /** Go's zero time, which nats-server prints for "never". */
 export const ZERO_TIME = '0001-01-01T00:00:00Z';
 
+/** The last whole second formatted, and its text: stored messages' times mostly fall in the same second. */
+let lastSecond = Number.NaN;
+let lastSecondText = '';
+
 /** RFC 3339 with up to nanosecond precision and trailing zeros trimmed, as Go's time.Time marshals in UTC. */
 export function formatTimeNs(epochNs: bigint | number): string {
   const ns = typeof epochNs === 'bigint' ? epochNs : BigInt(Math.trunc(epochNs));
   if (ns === 0n) return ZERO_TIME;
-  const ms = ns / 1_000_000n;
+  if (ns < 0n) return formatBeforeEpoch(ns);
+  const wholeSeconds = ns / 1_000_000_000n;
+  const fraction = Number(ns - wholeSeconds * 1_000_000_000n);
+  const second = Number(wholeSeconds);
+  if (second !== lastSecond) {
+    lastSecond = second;
+    lastSecondText = new Date(second * 1000).toISOString().slice(0, 19);
+  }
+  if (fraction === 0) return `${lastSecondText}Z`;
+  const digits = String(fraction).padStart(9, '0');
+  let end = digits.length;
+  while (digits.charCodeAt(end - 1) === 48 /* 0 */) end--;
+  return `${lastSecondText}.${digits.slice(0, end)}Z`;
+}
+
+function formatBeforeEpoch(ns: bigint): string {
   const fraction = ns % 1_000_000_000n;
-  const base = new Date(Number(ms)).toISOString().slice(0, 19);
+  const base = new Date(Number(ns / 1_000_000n)).toISOString().slice(0, 19);
   if (fraction === 0n) return `${base}Z`;
   return `${base}.${fraction.toString().padStart(9, '0').replace(/0+$/, '')}Z`;
 }

@@ -54,6 +54,8 @@ export class Stream implements ConsumerHost {
   /** Nats-Msg-Id -> the message it stored, within the duplicate window (insertion order = time order). */
   private readonly dedupe = new Map<string, DedupeEntry>();
   private lastMsgId = '';
+  /** `{"stream":"<name>","seq":` for PubAcks (the name never changes). */
+  private pubAckPrefix: string | null = null;
   private closed = false;
   /** Streams that copy this one (mirrors, sources), told of each stored message. */
   readonly followers = new Set<SourceLink>();
@@ -186,7 +188,7 @@ export class Stream implements ConsumerHost {
     if (rollup === ROLLUP_SUBJECT) this.store.purge({ subject, upToSeq: seq });
     else if (rollup === ROLLUP_ALL) this.store.purge({ upToSeq: seq });
     if (rollup !== '') this.notifyRemoved();
-    if (reply !== '' && !cfg.no_ack) this.respond(reply, { stream: cfg.name, seq });
+    if (reply !== '' && !cfg.no_ack) this.respondPubAck(reply, seq);
     this.afterStore(seq, subject, headers, data, timeNs);
   }
 
@@ -240,6 +242,12 @@ export class Stream implements ConsumerHost {
 
   private replyError(reply: string, error: JsApiError): void {
     if (reply !== '') this.respond(reply, { error, stream: this.config.name, seq: 0 });
+  }
+
+  /** The PubAck, as JSON.stringify({ stream, seq }) gives it, from a prefix made once (it is per message). */
+  private respondPubAck(reply: string, seq: number): void {
+    if (this.pubAckPrefix === null) this.pubAckPrefix = `{"stream":${JSON.stringify(this.config.name)},"seq":`;
+    publishFromJetStream(this.server, this.account, reply, '', null, Buffer.from(`${this.pubAckPrefix}${seq}}`));
   }
 
   private respond(reply: string, body: object): void {

@@ -209,43 +209,47 @@ export function lookupMessage(stream: Stream, request: { seq?: number; last_by_s
 
 /** The reply of a direct get: the message's own headers plus the stream headers, or a status. */
 export function directGetReply(stream: Stream, found: StoredMessage): { headers: Buffer; data: Buffer } {
-  const own = parseHeaders(found.headers).entries;
-  const headers = encodeHeaders([
-    ...own,
-    ['Nats-Stream', stream.name],
-    ['Nats-Subject', found.subject],
-    ['Nats-Sequence', String(found.seq)],
-    ['Nats-Time-Stamp', formatTimeNs(found.timestampNs)],
-  ]);
-  return { headers, data: found.data };
+  const streamHeaders =
+    `Nats-Stream: ${stream.name}\r\nNats-Subject: ${found.subject}\r\nNats-Sequence: ${found.seq}\r\n` +
+    `Nats-Time-Stamp: ${formatTimeNs(found.timestampNs)}\r\n\r\n`;
+  // Most messages have no headers of their own: the block as encodeHeaders writes it, without parsing anything.
+  if (found.headers === null || found.headers.length === 0) return { headers: Buffer.from(`NATS/1.0\r\n${streamHeaders}`), data: found.data };
+  const own = encodeHeaders(parseHeaders(found.headers).entries).toString('utf8');
+  return { headers: Buffer.from(own.slice(0, own.length - 2) + streamHeaders), data: found.data };
 }
 
 /**
  * `$JS.API.DIRECT.GET.<stream>[.<subject...>]`: answered with the message itself (or a status), only for
  * streams with allow_direct; anything else gets no reply, as with nats-server.
  */
-export function handleDirectGet(js: JetStreamAccount, tokens: string[], reply: string, body: Buffer): void {
-  const stream = js.getStream(tokens[2] ?? '');
+export function handleDirectGet(js: JetStreamAccount, subject: string, reply: string, body: Buffer): void {
+  // Cut by hand, not split: this is the KV read path.
+  const rest = subject.length > DIRECT_GET_PREFIX.length ? subject.slice(DIRECT_GET_PREFIX.length) : '';
+  const dot = rest.indexOf('.');
+  const stream = js.getStream(dot < 0 ? rest : rest.slice(0, dot));
   if (stream === undefined || !stream.config.allow_direct) return;
-  const send = (headers: Buffer, data: Buffer): void => {
-    publishFromJetStream(js.server, js.account, reply, '', headers, data);
-  };
-  const status = (code: number, text: string): void => send(encodeHeaders([], code, text), Buffer.alloc(0));
   let found: StoredMessage | JsApiError;
-  if (tokens.length > 3) {
-    found = stream.store.loadLast(tokens.slice(3).join('.')) ?? apiError('NoMessageFound');
+  if (dot >= 0) {
+    found = stream.store.loadLast(rest.slice(dot + 1)) ?? apiError('NoMessageFound');
   } else {
-    if (body.length === 0) return status(408, 'Empty Request');
+    if (body.length === 0) return directGetStatus(js, reply, 408, 'Empty Request');
     const parsed = parseRequest<{ seq?: number; last_by_subj?: string; next_by_subj?: string }>(body);
-    if (isErrorResult(parsed)) return status(408, 'Malformed Request');
+    if (isErrorResult(parsed)) return directGetStatus(js, reply, 408, 'Malformed Request');
     found = lookupMessage(stream, parsed);
   }
   if ('err_code' in found) {
-    if (found.err_code === apiError('BadRequest').err_code) return status(408, 'Bad Request');
-    return status(404, 'Message Not Found');
+    if (found.err_code === apiError('BadRequest').err_code) return directGetStatus(js, reply, 408, 'Bad Request');
+    return directGetStatus(js, reply, 404, 'Message Not Found');
   }
   const message = directGetReply(stream, found);
-  send(message.headers, message.data);
+  publishFromJetStream(js.server, js.account, reply, '', message.headers, message.data);
+}
+
+/** `$JS.API.DIRECT.GET.`: what follows is `<stream>[.<subject...>]`. */
+export const DIRECT_GET_PREFIX = '$JS.API.DIRECT.GET.';
+
+function directGetStatus(js: JetStreamAccount, reply: string, code: number, text: string): void {
+  publishFromJetStream(js.server, js.account, reply, '', encodeHeaders([], code, text), Buffer.alloc(0));
 }
 
 /** STREAM.SNAPSHOT and STREAM.RESTORE (see ../snapshot.ts for the chunk protocol). */

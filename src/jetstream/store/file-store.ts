@@ -4,9 +4,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomFillSync } from 'node:crypto';
 import { IndexedStore, IndexEntry } from './indexed-store.js';
-import { RECORD_HEADER, RecordKind, RecordView, encodeRecord, encodeRecordInto, readRecord, recordLength, scanRecords, sealRecord } from './record-format.js';
+import { RECORD_HEADER, RecordKind, RecordView, encodeRecord, encodeRecordInto, isIntactMessage, recordLength, scanRecords, sealRecord } from './record-format.js';
 import { decodeSummary, encodeSummary, type SummaryEntry } from './block-summary.js';
 import { syncDirectory } from './json-file.js';
+import { BlockCache, CHUNK_BYTES, CachedChunk, messageAt, readThroughCache, sharedBlockCache, type ChunkOwner } from './block-cache.js';
 import type { StoreLimits, StoreLogger, StoredMessage } from './types.js';
 
 export interface FileStoreOptions {
@@ -29,6 +30,8 @@ export interface FileStoreOptions {
    * store() then returns with the record written, which the store tests' crash copies rely on.
    */
   writeBehind?: boolean;
+  /** Where recently read block contents are kept (default: the process's shared cache); null reads every record from its file. */
+  blockCache?: BlockCache | null;
 }
 
 export interface RecoveryReport {
@@ -47,8 +50,10 @@ const WRITE_BUFFER_BYTES = 1 << 20;
 const DELETED_BYTE = Buffer.from([RecordKind.deleted]);
 
 /** One block file and what the index knows about it. */
-class Block {
+class Block implements ChunkOwner {
   fd = -1;
+  /** Its chunks in the block cache. */
+  chunks: Map<number, CachedChunk> | null = null;
   size = 0;
   /** Live messages and the bytes of their records. */
   live = 0;
@@ -105,14 +110,16 @@ export class FileStore extends IndexedStore {
   private syncTimer: NodeJS.Timeout | null = null;
   /** The first write error sticks: later writes fail with it, as nats-server's filestore does. */
   private writeError: Error | null = null;
-  private readonly view = new RecordView();
   private readonly writeBehind: boolean;
+  private readonly cache: BlockCache | null;
   /** Write-behind: records appended to pendingBlock (counted in its size) not yet written, from file offset pendingStart. */
   private pending: Buffer | null = null;
   private pendingLength = 0;
   private pendingBlock: Block | null = null;
   private pendingStart = 0;
   private flushQueued = false;
+  /** fdOf for the block cache, made once (the descriptor is only needed when the cache misses). */
+  private readonly fdForRead = (block: Block): number => this.fdOf(block);
   /** One function for every turn's queued flush (no closure per message). */
   private readonly flushQueuedTask = (): void => {
     this.flushQueued = false;
@@ -127,6 +134,7 @@ export class FileStore extends IndexedStore {
     this.syncAlways = options.syncAlways === true;
     this.writeBehind = options.writeBehind === true && !this.syncAlways;
     this.maxOpenFiles = Math.max(2, options.maxOpenFiles ?? 64);
+    this.cache = options.blockCache === undefined ? sharedBlockCache : options.blockCache;
     this.logger = options.logger ?? null;
     fs.mkdirSync(this.blocksDirectory, { recursive: true });
     const started = performance.now();
@@ -434,6 +442,8 @@ export class FileStore extends IndexedStore {
     const keep = lastLive.block as Block;
     for (const block of this.blocks.slice()) if (block.number > keep.number) this.unlinkBlock(block);
     this.touch(keep);
+    // New records will be written where the cut ones were: cached bytes there would be stale.
+    this.cache?.drop(keep);
     const cut = lastLive.offset + lastLive.recordLength;
     fs.ftruncateSync(this.fdOf(keep), cut);
     keep.size = cut;
@@ -461,6 +471,8 @@ export class FileStore extends IndexedStore {
     const record = Buffer.allocUnsafe(entry.recordLength);
     const fd = this.fdOf(block);
     if (fs.readSync(fd, record, 0, entry.recordLength, entry.offset) !== entry.recordLength) return;
+    // An erased message must not stay readable in memory either.
+    this.cache?.drop(block);
     const payloadStart = RECORD_HEADER + record.readUInt16LE(5);
     randomFillSync(record, payloadStart, entry.recordLength - 4 - payloadStart);
     record[0] = RecordKind.deleted;
@@ -511,6 +523,7 @@ export class FileStore extends IndexedStore {
       fs.closeSync(tempFd);
     }
     this.closeFd(block);
+    this.cache?.drop(block);
     fs.renameSync(temp, block.path);
     at = 0;
     for (const entry of live) {
@@ -539,6 +552,7 @@ export class FileStore extends IndexedStore {
 
   private unlinkBlock(block: Block): void {
     this.closeFd(block);
+    this.cache?.drop(block);
     fs.rmSync(block.path, { force: true });
     fs.rmSync(block.summaryPath, { force: true });
     const at = this.blocks.indexOf(block);
@@ -594,36 +608,43 @@ export class FileStore extends IndexedStore {
 
   // ---- reading ----
 
+  /**
+   * A message from the block cache (its chunk read from the file if missing); a record bigger than a chunk is
+   * read on its own. A record's checksum is checked when it is first read from a chunk read from disk, so
+   * corrupt bytes are never served; a corrupt record is removed from the index.
+   */
   protected readEntry(entry: IndexEntry): StoredMessage | null {
     if (entry.block === this.pendingBlock) this.flushPending();
     const block = entry.block as Block;
-    const record = Buffer.allocUnsafe(entry.recordLength);
-    const view = this.view;
-    let ok = false;
+    const length = entry.recordLength;
+    let chunk: CachedChunk | null = null;
+    let record: Buffer | null = null;
+    let at = 0;
     try {
-      ok =
-        fs.readSync(this.fdOf(block), record, 0, entry.recordLength, entry.offset) === entry.recordLength &&
-        readRecord(record, 0, entry.recordLength, view) &&
-        view.kind === RecordKind.message &&
-        view.seq === entry.seq;
+      if (this.cache !== null && length <= CHUNK_BYTES) {
+        chunk = readThroughCache(this.cache, block, this.fdForRead, entry.offset, length);
+        if (chunk !== null) {
+          at = entry.offset - chunk.start;
+          if (entry.checkedIn === chunk.id) return messageAt(entry, chunk.bytes, at);
+          record = chunk.bytes;
+        }
+      }
+      if (record === null) {
+        record = Buffer.allocUnsafe(length);
+        if (fs.readSync(this.fdOf(block), record, 0, length, entry.offset) !== length) record = null;
+      }
     } catch (error) {
       this.log('error', `cannot read ${block.path}: ${(error as Error).message}`);
+      record = null;
     }
-    if (!ok) {
+    if (record === null || !isIntactMessage(record, at, length, entry.seq)) {
       this.corruptRecords++;
       this.log('warn', `sequence ${entry.seq} is corrupt in ${block.path}; removed`);
       this.removeEntry(entry, null);
       return null;
     }
-    const headersStart = RECORD_HEADER + view.subjectLength;
-    const dataStart = headersStart + view.headersLength;
-    return {
-      seq: entry.seq,
-      subject: entry.subject,
-      headers: view.headersLength > 0 ? record.subarray(headersStart, dataStart) : null,
-      data: record.subarray(dataStart, entry.recordLength - 4),
-      timestampNs: view.timestampNs,
-    };
+    if (chunk !== null) entry.checkedIn = chunk.id;
+    return messageAt(entry, record, at);
   }
 
   // ---- lifecycle ----
@@ -645,6 +666,7 @@ export class FileStore extends IndexedStore {
     if (this.syncTimer !== null) clearInterval(this.syncTimer);
     this.syncTimer = null;
     for (const block of [...this.openBlocks.keys()]) this.closeFd(block);
+    if (this.cache !== null) for (const block of this.blocks) this.cache.drop(block);
     if (this.writeError === null) for (const block of this.blocks) if (!block.summaryValid) this.writeSummary(block);
   }
 
@@ -680,3 +702,4 @@ export class FileStore extends IndexedStore {
     if (this.logger !== null) this.logger(level, `file store ${this.directory}: ${text}`);
   }
 }
+

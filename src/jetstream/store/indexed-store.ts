@@ -27,6 +27,8 @@ export class IndexEntry {
   block: unknown = null;
   offset = 0;
   recordLength = 0;
+  /** File store: the id of the cached chunk in which this record's checksum was found good (0 none); its bytes cannot change there. */
+  checkedIn = 0;
   constructor(
     readonly seq: number,
     public subject: string,
@@ -449,11 +451,23 @@ export abstract class IndexedStore implements MessageStore {
   }
 
   loadNext(filter: SubjectFilter, fromSeq: number): StoredMessage | null {
-    const seq = this.nextMatchingSeq(this.matcher(filter), fromSeq);
+    const matcher = this.matcher(filter);
+    // Every subject and the next sequence live (a consumer replaying the stream): one index lookup, not two.
+    if (matcher.all && fromSeq >= this.firstSeq) {
+      const entry = this.index.get(fromSeq);
+      if (entry !== undefined) return this.readEntry(entry);
+    }
+    const seq = this.nextMatchingSeq(matcher, fromSeq);
     return seq === 0 ? null : this.load(seq);
   }
 
   loadLast(filter: SubjectFilter): StoredMessage | null {
+    // One literal subject (a KV key): its own record, without compiling a matcher for it.
+    if (typeof filter === 'string' && filter !== '' && filter.indexOf('*') < 0 && filter.indexOf('>') < 0) {
+      const record = this.messages === 0 ? undefined : this.subjects.records.get(filter);
+      const seq = record === undefined ? 0 : this.subjects.lastAtOrBefore(record, this.lastSeq);
+      return seq > 0 ? this.load(seq) : null;
+    }
     return this.loadPrevious(this.lastSeq, filter);
   }
 

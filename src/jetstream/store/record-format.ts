@@ -1,6 +1,6 @@
 // Block file records: the byte layout, encoding, CRC-32 checksums and the recovery scan that resynchronizes.
 
-import zlib from 'node:zlib';
+import { crc32Range } from './crc32.js';
 
 /**
  * Record layout (little-endian), RECORD_OVERHEAD bytes plus subject, headers and data:
@@ -30,27 +30,7 @@ export const RECORD_OVERHEAD = RECORD_HEADER + 4;
 export const MAX_RECORD_LENGTH = 0x40000000;
 const TWO_32 = 0x100000000;
 
-const CRC_TABLE = (() => {
-  const table = new Int32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c;
-  }
-  return table;
-})();
-
-function tableCrc32(data: Uint8Array, value = 0): number {
-  let crc = ~value;
-  for (let i = 0; i < data.length; i++) crc = CRC_TABLE[(crc ^ data[i]) & 0xff] ^ (crc >>> 8);
-  return ~crc >>> 0;
-}
-
-/** zlib's CRC-32 where Node has it (20.15+), our table otherwise; both compute the same IEEE CRC-32. */
-export const crc32: (data: Uint8Array, value?: number) => number =
-  typeof (zlib as { crc32?: unknown }).crc32 === 'function' ? zlib.crc32 : tableCrc32;
-
-export { tableCrc32 };
+export { crc32, tableCrc32 } from './crc32.js';
 
 /** The fields of one record, as read from its header. */
 export class RecordView {
@@ -125,7 +105,7 @@ export function encodeRecordInto(
 
 /** Writes the checksum of the record at offset. */
 export function sealRecord(buf: Buffer, offset: number, length: number): void {
-  buf.writeUInt32LE(crc32(buf.subarray(offset + 1, offset + length - 4)), offset + length - 4);
+  buf.writeUInt32LE(crc32Range(buf, offset + 1, offset + length - 4), offset + length - 4);
 }
 
 /** Reads the header at offset into view if it is plausible (known kind, consistent lengths, within end). */
@@ -150,7 +130,23 @@ export function readHeader(buf: Buffer, offset: number, end: number, view: Recor
 }
 
 export function checksumMatches(buf: Buffer, offset: number, length: number): boolean {
-  return crc32(buf.subarray(offset + 1, offset + length - 4)) === buf.readUInt32LE(offset + length - 4);
+  return crc32Range(buf, offset + 1, offset + length - 4) === buf.readUInt32LE(offset + length - 4);
+}
+
+/**
+ * Whether the bytes at offset are an intact message record of this length and sequence (its parts fit, the
+ * checksum matches): the check of a record read for serving, without decoding the rest of its header.
+ */
+export function isIntactMessage(buf: Buffer, offset: number, length: number, seq: number): boolean {
+  return (
+    length >= RECORD_OVERHEAD &&
+    offset + length <= buf.length &&
+    buf[offset] === RecordKind.message &&
+    buf.readUInt32LE(offset + 1) === length &&
+    RECORD_OVERHEAD + buf.readUInt16LE(offset + 5) + buf.readUInt32LE(offset + 7) <= length &&
+    buf.readUInt32LE(offset + 11) + buf.readUInt32LE(offset + 15) * TWO_32 === seq &&
+    checksumMatches(buf, offset, length)
+  );
 }
 
 /** A plausible header and a matching checksum. */
