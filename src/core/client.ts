@@ -82,8 +82,10 @@ export class Client implements ParserHandler {
   outBytes = 0;
   lastActivity = Date.now();
   pingsOut = 0;
-  /** Round-trip time of the last server PING, in ms; 0 until measured. */
+  /** Round-trip time in ms: estimated at CONNECT, then from the last server PING; 0 until CONNECT. */
   rttMs = 0;
+  /** When the connection was accepted, in performance.now() time: CONNECT's round-trip estimate needs sub-millisecond precision. */
+  private readonly acceptedAt = performance.now();
   private pingSentAt = 0;
   private rttMeasuredAt = 0;
   private lastPingReceived = 0;
@@ -156,6 +158,10 @@ export class Client implements ParserHandler {
       this.close(ClosedReason.ProtocolViolation);
       return;
     }
+    // As nats-server: the time from accepting the connection (and sending INFO) to its CONNECT is the first
+    // round-trip estimate, so /connz has an rtt before any PING; the ping timer refines it later.
+    this.rttMs = Math.max(performance.now() - this.acceptedAt, 0.001);
+    this.rttMeasuredAt = this.start.getTime();
     // As nats-server: a websocket client without a JWT in CONNECT uses the one from its cookie.
     if (connect.jwt === '' && this.cookieJwt !== '') connect.jwt = this.cookieJwt;
     // As nats-server: the auth timer covers the wait for CONNECT, not the decision on it (a callout may take a while).
