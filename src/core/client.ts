@@ -656,6 +656,7 @@ export class Client implements ParserHandler {
 
   private slowConsumer(reason: ClosedReasonText, why: string): void {
     this.server.slowConsumers++;
+    this.account.slowConsumers++;
     this.server.logger.notice(`${this.logPrefix}Slow Consumer Detected: ${why}`);
     // Nothing more can be written in time: drop what is queued and cut the connection.
     this.outbound.discard();
