@@ -87,8 +87,8 @@ export function connz(monitor: MonitorServer, options: ConnzOptions): Record<str
   let open: Client[] = [];
   if (options.acc !== '') {
     const account = server.accounts.get(options.acc);
-    // nats-server answers an unknown account with an empty report whose list is null.
-    if (account === undefined) return { ...report, connections: null };
+    // nats-server answers an unknown account with an empty report whose list is null, and no server id.
+    if (account === undefined) return { ...report, server_id: '', connections: null };
     open = [...account.clients];
   } else {
     open = [...server.clients.values()];
