@@ -52,7 +52,13 @@ export const REPORTS: Record<string, SystemReport> = {
       offset: { param: 'offset', kind: 'int' }, limit: { param: 'limit', kind: 'int' },
     },
   },
-  HEALTHZ: { path: '/healthz', goType: 'HealthzEventOptions', fields: { 'js-enabled-only': { param: 'js-enabled-only', kind: 'bool' }, 'js-server-only': { param: 'js-server-only', kind: 'bool' } } },
+  HEALTHZ: {
+    path: '/healthz', goType: 'HealthzEventOptions', fields: {
+      'js-enabled-only': { param: 'js-enabled-only', kind: 'bool' }, 'js-server-only': { param: 'js-server-only', kind: 'bool' },
+      'js-meta-only': { param: 'js-meta-only', kind: 'bool' }, details: { param: 'details', kind: 'bool' },
+      account: { param: 'account', kind: 'string' }, stream: { param: 'stream', kind: 'string' },
+    },
+  },
 };
 
 const CONN_STATES = ['open', 'closed', 'all'];
