@@ -108,7 +108,7 @@ export class Client implements ParserHandler {
   private pendingAtStall = 0;
   /** How many times this connection was paused as a fast producer. */
   stalls = 0;
-  private readonly logPrefix: string;
+  private logPrefix: string;
 
   constructor(
     readonly server: Server,
@@ -345,6 +345,13 @@ export class Client implements ParserHandler {
     }
   }
 
+  /** STANDARD, WEBSOCKET, MQTT: set by the transport before INFO. nats-server's log lines name a websocket connection `wid:` and an MQTT one `mid:`. */
+  setConnectionType(type: string): void {
+    this.connectionType = type;
+    const tag = type === 'WEBSOCKET' ? 'wid' : type === 'MQTT' ? 'mid' : 'cid';
+    this.logPrefix = `${this.remoteHost}:${this.remotePort} - ${tag}:${this.id} - `;
+  }
+
   processClientErr(text: string): void {
     this.debug(`Client Error ${text}`);
     this.close(ClosedReason.ParseError);
@@ -353,7 +360,8 @@ export class Client implements ParserHandler {
   protocolError(wireError: string, detail: string): void {
     this.server.logger.error(`${this.logPrefix}Client parser ERROR: ${detail}`);
     if (wireError === WireError.MaxControlLine) this.sendErrAndClose(wireError, ClosedReason.MaxControlLineExceeded);
-    else if (wireError !== '') this.sendErrAndClose(wireError, ClosedReason.ParseError);
+    // As nats-server: a protocol it can not parse closes as a Protocol Violation ('Parse Error' is for a client's -ERR).
+    else if (wireError !== '') this.sendErrAndClose(wireError, ClosedReason.ProtocolViolation);
     else this.close(ClosedReason.ProtocolViolation);
   }
 
