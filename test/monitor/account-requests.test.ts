@@ -1,4 +1,4 @@
-// `$SYS.REQ.ACCOUNT.<acc>.*` (CONNZ, SUBSZ, LEAFZ, JSZ, INFO, STATZ, CONNS) and the JetStream API of an account without JetStream, compared with nats-server 2.9.10.
+// `$SYS.REQ.ACCOUNT.<acc>.*` (CONNZ, SUBSZ, LEAFZ, JSZ, INFO, STATZ, CONNS), and the JetStream API of an account without JetStream, compared with nats-server 2.9.10.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
@@ -125,6 +125,17 @@ describe('$SYS.REQ.ACCOUNT requests compared with nats-server', () => {
     assert.deepEqual(Object.keys(ours), Object.keys(theirs));
     assert.equal(ours.type, 'io.nats.server.advisory.v1.account_connections');
     assert.deepEqual([ours.acc, ours.conns, ours.slow_consumers], [theirs.acc, theirs.conns, theirs.slow_consumers]);
+  });
+
+  test('JetStream API in an account without JetStream: the same replies, paging fields included', async () => {
+    const subjects = ['STREAM.NAMES', 'STREAM.LIST', 'CONSUMER.NAMES.X', 'CONSUMER.LIST.X', 'STREAM.INFO.X', 'STREAM.PURGE.X', 'STREAM.RESTORE.X', 'INFO', 'STREAM.CREATE.X', 'CONSUMER.INFO.X.Y'];
+    for (const subject of subjects) {
+      const ask = async (side: Side) => (await side.other.request(`$JS.API.${subject}`, '', { timeout: 5000 })).string();
+      const [ours, theirs] = await Promise.all([ask(sides.natrium), ask(sides.nats)]);
+      assert.deepEqual(JSON.parse(ours), JSON.parse(theirs), subject);
+    }
+    const names = await sides.natrium.other.request('$JS.API.STREAM.NAMES', '', { timeout: 5000 });
+    assert.deepEqual(Object.keys(names.json<object>()), ['type', 'error', 'total', 'offset', 'limit', 'streams']);
   });
 
   test('a body that is not JSON: nats-server\'s 400', async () => {
