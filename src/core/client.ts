@@ -159,9 +159,9 @@ export class Client implements ParserHandler {
       return;
     }
     // As nats-server: the time from accepting the connection (and sending INFO) to its CONNECT is the first
-    // round-trip estimate, so /connz has an rtt before any PING; the ping timer refines it later.
+    // round-trip estimate, so /connz has an rtt before any PING. It does not count as measured: the first
+    // ping timer still PINGs (about 2 s after the connection) to measure it properly.
     this.rttMs = Math.max(performance.now() - this.acceptedAt, 0.001);
-    this.rttMeasuredAt = this.start.getTime();
     // As nats-server: a websocket client without a JWT in CONNECT uses the one from its cookie.
     if (connect.jwt === '' && this.cookieJwt !== '') connect.jwt = this.cookieJwt;
     // As nats-server: the auth timer covers the wait for CONNECT, not the decision on it (a callout may take a while).
