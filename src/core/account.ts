@@ -14,6 +14,8 @@ export class Account {
   inBytes = 0;
   outMsgs = 0;
   outBytes = 0;
+  /** Connections of this account cut as slow consumers (one increment per cut, a rare event). */
+  slowConsumers = 0;
   private nextInternalSid = 1;
 
   constructor(readonly name: string, cacheSize?: number) {

@@ -82,8 +82,10 @@ export class Client implements ParserHandler {
   outBytes = 0;
   lastActivity = Date.now();
   pingsOut = 0;
-  /** Round-trip time of the last server PING, in ms; 0 until measured. */
+  /** Round-trip time in ms: estimated at CONNECT, then from the last server PING; 0 until CONNECT. */
   rttMs = 0;
+  /** When the connection was accepted, in performance.now() time: CONNECT's round-trip estimate needs sub-millisecond precision. */
+  private readonly acceptedAt = performance.now();
   private pingSentAt = 0;
   private rttMeasuredAt = 0;
   private lastPingReceived = 0;
@@ -106,7 +108,7 @@ export class Client implements ParserHandler {
   private pendingAtStall = 0;
   /** How many times this connection was paused as a fast producer. */
   stalls = 0;
-  private readonly logPrefix: string;
+  private logPrefix: string;
 
   constructor(
     readonly server: Server,
@@ -156,6 +158,10 @@ export class Client implements ParserHandler {
       this.close(ClosedReason.ProtocolViolation);
       return;
     }
+    // As nats-server: the time from accepting the connection (and sending INFO) to its CONNECT is the first
+    // round-trip estimate, so /connz has an rtt before any PING. It does not count as measured: the first
+    // ping timer still PINGs (about 2 s after the connection) to measure it properly.
+    this.rttMs = Math.max(performance.now() - this.acceptedAt, 0.001);
     // As nats-server: a websocket client without a JWT in CONNECT uses the one from its cookie.
     if (connect.jwt === '' && this.cookieJwt !== '') connect.jwt = this.cookieJwt;
     // As nats-server: the auth timer covers the wait for CONNECT, not the decision on it (a callout may take a while).
@@ -339,6 +345,13 @@ export class Client implements ParserHandler {
     }
   }
 
+  /** STANDARD, WEBSOCKET, MQTT: set by the transport before INFO. nats-server's log lines name a websocket connection `wid:` and an MQTT one `mid:`. */
+  setConnectionType(type: string): void {
+    this.connectionType = type;
+    const tag = type === 'WEBSOCKET' ? 'wid' : type === 'MQTT' ? 'mid' : 'cid';
+    this.logPrefix = `${this.remoteHost}:${this.remotePort} - ${tag}:${this.id} - `;
+  }
+
   processClientErr(text: string): void {
     this.debug(`Client Error ${text}`);
     this.close(ClosedReason.ParseError);
@@ -347,7 +360,8 @@ export class Client implements ParserHandler {
   protocolError(wireError: string, detail: string): void {
     this.server.logger.error(`${this.logPrefix}Client parser ERROR: ${detail}`);
     if (wireError === WireError.MaxControlLine) this.sendErrAndClose(wireError, ClosedReason.MaxControlLineExceeded);
-    else if (wireError !== '') this.sendErrAndClose(wireError, ClosedReason.ParseError);
+    // As nats-server: a protocol it can not parse closes as a Protocol Violation ('Parse Error' is for a client's -ERR).
+    else if (wireError !== '') this.sendErrAndClose(wireError, ClosedReason.ProtocolViolation);
     else this.close(ClosedReason.ProtocolViolation);
   }
 
@@ -650,6 +664,7 @@ export class Client implements ParserHandler {
 
   private slowConsumer(reason: ClosedReasonText, why: string): void {
     this.server.slowConsumers++;
+    this.account.slowConsumers++;
     this.server.logger.notice(`${this.logPrefix}Slow Consumer Detected: ${why}`);
     // Nothing more can be written in time: drop what is queued and cut the connection.
     this.outbound.discard();

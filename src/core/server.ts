@@ -217,7 +217,7 @@ export class Server {
     const id = this.nextClientId++;
     const client = new Client(this, id, socket, this.globalAccount, remoteHost, remotePort);
     if (extras.tlsIdentity) client.tlsIdentity = extras.tlsIdentity;
-    if (extras.connectionType !== undefined) client.connectionType = extras.connectionType;
+    if (extras.connectionType !== undefined) client.setConnectionType(extras.connectionType);
     if (extras.frontEndAuth !== undefined) client.frontEndAuth = extras.frontEndAuth;
     if (extras.cookieJwt !== undefined) client.cookieJwt = extras.cookieJwt;
     if (extras.onClose !== undefined) client.onClosing = extras.onClose;

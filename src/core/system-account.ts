@@ -11,7 +11,8 @@ function goTime(date: Date): string {
   return date.toISOString().replace(/\.(\d{3})Z$/, '.$1000000Z');
 }
 
-function eventId(): string {
+/** An event id, as nats-server's (22 characters). */
+export function eventId(): string {
   return randomBytes(11).toString('base64url').toUpperCase().replace(/[^A-Z0-9]/g, 'X').slice(0, 22);
 }
 
@@ -31,11 +32,6 @@ export class SystemAccountServices {
     });
     account.subscribeInternal('$SYS.REQ.ACCOUNT.*.CLAIMS.LOOKUP', (_sub, subject, reply) => {
       void this.claimsLookup(subject.split('.')[3]!, reply);
-    });
-    account.subscribeInternal('$SYS.REQ.ACCOUNT.*.CONNZ', (_sub, subject, reply) => {
-      const name = subject.split('.')[3]!;
-      const target = this.server.accounts.get(name);
-      this.reply(reply, { server: this.serverInfo(), data: { account: name, num_connections: target?.clients.size ?? 0, connections: [...(target?.clients ?? [])].map((c) => this.clientInfo(c)) } });
     });
   }
 

@@ -10,6 +10,21 @@ import { publishFromJetStream } from './internal-publish.js';
 const JS_API_ALL = '$JS.API.>';
 
 /**
+ * The fields nats-server's Go response types always write (no omitempty), so they follow the error even
+ * in this reply: paged lists carry their paging and an empty list (null for the names of streams, as Go's nil slice).
+ */
+const PAGED = { total: 0, offset: 0, limit: 0 };
+const ALWAYS_WRITTEN: Readonly<Record<string, Record<string, unknown>>> = {
+  'io.nats.jetstream.api.v1.stream_names_response': { ...PAGED, streams: null },
+  'io.nats.jetstream.api.v1.stream_list_response': { ...PAGED, streams: [] },
+  'io.nats.jetstream.api.v1.consumer_names_response': { ...PAGED, consumers: [] },
+  'io.nats.jetstream.api.v1.consumer_list_response': { ...PAGED, consumers: [] },
+  'io.nats.jetstream.api.v1.stream_info_response': PAGED,
+  'io.nats.jetstream.api.v1.stream_purge_response': { purged: 0 },
+  'io.nats.jetstream.api.v1.stream_restore_response': { deliver_subject: '' },
+};
+
+/**
  * nats-server answers every known API endpoint in such an account (so a client learns why, instead of
  * waiting for a timeout) with the endpoint's response type and error 10039; unknown endpoints get nothing.
  * `router` is any JetStream account's: it knows every endpoint's response type.
@@ -37,7 +52,8 @@ export class NotEnabledResponder {
     if (reply === '') return;
     const found = this.router.resolve(subject.split('.').slice(2));
     if (found === null) return;
-    const response = { type: found.route.type, error: apiError('NotEnabledForAccount') };
+    const type = found.route.type;
+    const response = { type, error: apiError('NotEnabledForAccount'), ...(type !== undefined ? ALWAYS_WRITTEN[type] : undefined) };
     publishFromJetStream(this.server, account, reply, '', null, Buffer.from(JSON.stringify(response)));
   }
 }

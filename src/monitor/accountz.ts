@@ -92,6 +92,6 @@ export function accountStat(account: Account): Record<string, unknown> {
     total_conns: account.clients.size,
     sent: { msgs: outMsgs, bytes: outBytes },
     received: { msgs: inMsgs, bytes: inBytes },
-    slow_consumers: 0,
+    slow_consumers: account.slowConsumers,
   };
 }

@@ -4,7 +4,8 @@ import tls from 'node:tls';
 import type { Client } from '../core/client.js';
 import type { ClosedConnection, ClosedSubscription } from '../core/closed-connections.js';
 import type { Subscription } from '../core/subscription.js';
-import type { MonitorServer } from './monitor-server.js';
+import { isInternalRequest, type MonitorServer } from './monitor-server.js';
+import { subjectsCollide } from '../subjects/subject.js';
 import { goRtt, goTime, goUptime } from './go-format.js';
 import { MonitorRequestError, queryBool, queryInt, queryUint } from './query-params.js';
 
@@ -24,16 +25,19 @@ export interface ConnzOptions {
   user: string;
   acc: string;
   mqttClient: string;
+  /** `filter_subject`: only open connections with a subscription that collides with it (system requests only). */
+  filterSubject: string;
 }
 
 /** Sort keys nats-server 2.9.10 accepts; all but cid/start, uptime and reason sort the largest first. */
 const SORT_KEYS = new Set(['cid', 'start', 'subs', 'pending', 'msgs_to', 'msgs_from', 'bytes_to', 'bytes_from', 'last', 'idle', 'uptime', 'stop', 'reason']);
 
 export function registerConnz(monitor: MonitorServer): void {
-  monitor.register('/connz', (query) => ({ body: connz(monitor, connzOptionsFromQuery(query)) }));
+  monitor.register('/connz', (query, request) => ({ body: connz(monitor, connzOptionsFromQuery(query, isInternalRequest(request))) }));
 }
 
-export function connzOptionsFromQuery(query: URLSearchParams): ConnzOptions {
+/** nats-server 2.9.10 reads `filter_subject` only from a system request's JSON options; its HTTP handler ignores it. */
+export function connzOptionsFromQuery(query: URLSearchParams, internal = false): ConnzOptions {
   const sort = query.get('sort') ?? '';
   const auth = queryBool(query, 'auth');
   const subsDetail = (query.get('subs') ?? '').toLowerCase() === 'detail';
@@ -49,7 +53,7 @@ export function connzOptionsFromQuery(query: URLSearchParams): ConnzOptions {
     case 'any': case 'all': state = 'all'; break;
     default: throw new MonitorRequestError(`Error decoding state for ${stateText}`);
   }
-  return { sort, auth, subs, subsDetail, offset, limit, cid, state, user: query.get('user') ?? '', acc: query.get('acc') ?? '', mqttClient: query.get('mqtt_client') ?? '' };
+  return { sort, auth, subs, subsDetail, offset, limit, cid, state, user: query.get('user') ?? '', acc: query.get('acc') ?? '', mqttClient: query.get('mqtt_client') ?? '', filterSubject: internal ? query.get('filter_subject') ?? '' : '' };
 }
 
 /** One row of the report, with the numbers sorting needs kept beside the JSON. */
@@ -73,6 +77,7 @@ export function connz(monitor: MonitorServer, options: ConnzOptions): Record<str
   if (!SORT_KEYS.has(sort)) throw new MonitorRequestError(`invalid sorting option: ${sort}`);
   if (sort === 'stop' && options.state !== 'closed') throw new MonitorRequestError('sort by stop only valid on closed connections');
   if (sort === 'reason' && options.state !== 'closed') throw new MonitorRequestError('sort by reason only valid on closed connections');
+  if (options.filterSubject !== '' && options.acc === '') throw new MonitorRequestError('filter by subject only valid with account filtering');
   const offset = Math.max(0, options.offset);
   const limit = options.cid > 0 ? 1 : options.limit <= 0 ? DEFAULT_LIST_SIZE : options.limit;
   const server = monitor.server;
@@ -82,8 +87,8 @@ export function connz(monitor: MonitorServer, options: ConnzOptions): Record<str
   let open: Client[] = [];
   if (options.acc !== '') {
     const account = server.accounts.get(options.acc);
-    // nats-server answers an unknown account with an empty report whose list is null.
-    if (account === undefined) return { ...report, connections: null };
+    // nats-server answers an unknown account with an empty report whose list is null, and no server id.
+    if (account === undefined) return { ...report, server_id: '', connections: null };
     open = [...account.clients];
   } else {
     open = [...server.clients.values()];
@@ -106,6 +111,9 @@ export function connz(monitor: MonitorServer, options: ConnzOptions): Record<str
     open = open.filter((c) => (options.user === '' || c.user === options.user) && (options.mqttClient === '' || mqttClientId(c) === options.mqttClient));
   }
   closed = closed.filter((c) => (options.user === '' || c.user === options.user) && options.mqttClient === '');
+  // As nats-server: the subject filter narrows the open connections only, and leaves `total` as it was.
+  const filter = options.filterSubject;
+  if (filter !== '') open = open.filter((c) => [...c.subscriptions.values()].some((s) => subjectsCollide(s.subject, filter)));
 
   const rows: Row[] = [];
   for (const client of open) rows.push(openRow(client, now, options));

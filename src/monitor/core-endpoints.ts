@@ -7,6 +7,7 @@ import { registerSubsz } from './subsz.js';
 import { registerAccountz } from './accountz.js';
 import { registerRoutez } from './routez.js';
 import { serveSystemRequests } from './sys-requests.js';
+import { serveAccountRequests } from './account-requests.js';
 
 export function registerCoreEndpoints(monitor: MonitorServer): void {
   registerVarz(monitor);
@@ -16,4 +17,5 @@ export function registerCoreEndpoints(monitor: MonitorServer): void {
   registerRoutez(monitor);
   // The reports are looked up in the registry per request, so ones registered after this (JSZ, HEALTHZ) answer too.
   serveSystemRequests(monitor);
+  serveAccountRequests(monitor);
 }

@@ -28,7 +28,7 @@ export function queryInt(query: URLSearchParams, name: string): number {
  * JSON indented like nats-server's, where bigint values are written with all their digits (uint64 fields
  * such as an unlimited reservation, 18446744073709551615, which a JS number would round).
  */
-export function jsonWithBigInts(value: unknown, indent = 2): string {
+export function jsonWithBigInts(value: unknown, indent: number | undefined = 2): string {
   const marker = '\u0000bigint:';
   const text = JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? `${marker}${v.toString()}` : v), indent);
   return text.replace(/"\\u0000bigint:(-?\d+)"/g, '$1');

@@ -21,6 +21,8 @@ export function healthz(server: Server, jetstream: JetStream | null, query: URLS
   const enabledOnly = queryBool(query, 'js-enabled-only') || queryBool(query, 'js-enabled');
   const serverOnly = queryBool(query, 'js-server-only');
   const details = queryBool(query, 'details');
+  // `js-meta-only` (2.10) is not read: it stops after the meta-group checks of a cluster, and a server without
+  // clustering has none, so nats-server 2.10 runs the same stream-recovery check with or without it.
   const account = query.get('account') ?? '';
   const stream = query.get('stream') ?? '';
   const errors: HealthError[] = [];

@@ -3,7 +3,7 @@
 import type { Server } from '../core/server.js';
 import type { JetStream } from '../jetstream/jetstream.js';
 import type { EndpointHandler, EndpointResult, MonitorServer } from './monitor-server.js';
-import { jsonWithBigInts, QueryError, queryBool, queryInt } from './go-query.js';
+import { QueryError, queryBool, queryInt } from './go-query.js';
 import { healthz } from './healthz.js';
 // Types and small helpers only: nothing here loads the JetStream engine when JetStream is off.
 import { buildJszReport } from '../jetstream/jsz-report.js';
@@ -54,6 +54,7 @@ function jsz(server: Server, jetstream: JetStream | null, query: URLSearchParams
   const report = buildJszReport(server, jetstream, {
     accounts, streams, consumers, config, leaderOnly, account, offset, limit: limit <= 0 ? DEFAULT_ACCOUNT_LIMIT : limit,
   });
-  return { body: jsonWithBigInts(report), contentType: 'application/json' };
+  // An object (goJson writes its uint64 bigints exactly), so a $SYS request can nest it in its envelope.
+  return { body: report };
 }
 

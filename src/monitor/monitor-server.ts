@@ -5,6 +5,7 @@ import net from 'node:net';
 import type { Server } from '../core/server.js';
 import { createMonitorAuth, type MonitorAuth } from './monitor-auth.js';
 import { MonitorRequestError } from './query-params.js';
+import { jsonWithBigInts } from './go-query.js';
 
 /** What an endpoint answers: a value serialized as indented JSON (as nats-server does), or raw text/bytes. */
 export interface EndpointResult {
@@ -141,7 +142,12 @@ async function runHandler(handler: EndpointHandler, query: URLSearchParams, requ
 /** JSON as Go's encoder writes it: indented by two spaces, with <, > and & escaped inside strings. */
 export function goJson(value: unknown, indent = true): string {
   // These three characters only ever occur inside strings in JSON text, so a plain replace is exact.
-  return JSON.stringify(value, null, indent ? 2 : undefined).replace(/[<>&]/g, (c) => GO_ESCAPES[c]!);
+  return jsonWithBigInts(value, indent ? 2 : undefined).replace(/[<>&]/g, (c) => GO_ESCAPES[c]!);
+}
+
+/** The data of a report's result: pre-serialized JSON (/healthz) is read back so it nests in a `$SYS` envelope. */
+export function resultData(result: EndpointResult): unknown {
+  return typeof result.body === 'string' && result.contentType === 'application/json' ? JSON.parse(result.body) : result.body;
 }
 
 const GO_ESCAPES: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026' };

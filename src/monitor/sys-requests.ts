@@ -6,7 +6,7 @@
 // {"server":{…},"data":{…}}, or {"server":{…},"data":null,"error":{"code":500,"description":…}}.
 
 import type { Server } from '../core/server.js';
-import { goJson, type MonitorServer } from './monitor-server.js';
+import { goJson, resultData, type MonitorServer } from './monitor-server.js';
 
 type JsonKind = 'bool' | 'int' | 'uint' | 'string' | 'state' | 'strings';
 
@@ -18,14 +18,14 @@ interface OptionField {
   word?: string;
 }
 
-interface SystemReport {
+export interface SystemReport {
   path: string;
   /** nats-server's Go type for a request's options (the report's options plus event filters), as its decode errors name it. */
   goType: string;
   fields: Record<string, OptionField>;
 }
 
-const REPORTS: Record<string, SystemReport> = {
+export const REPORTS: Record<string, SystemReport> = {
   VARZ: { path: '/varz', goType: 'VarzEventOptions', fields: {} },
   CONNZ: {
     path: '/connz', goType: 'ConnzEventOptions', fields: {
@@ -52,13 +52,19 @@ const REPORTS: Record<string, SystemReport> = {
       offset: { param: 'offset', kind: 'int' }, limit: { param: 'limit', kind: 'int' },
     },
   },
-  HEALTHZ: { path: '/healthz', goType: 'HealthzEventOptions', fields: { 'js-enabled-only': { param: 'js-enabled-only', kind: 'bool' }, 'js-server-only': { param: 'js-server-only', kind: 'bool' } } },
+  HEALTHZ: {
+    path: '/healthz', goType: 'HealthzEventOptions', fields: {
+      'js-enabled-only': { param: 'js-enabled-only', kind: 'bool' }, 'js-server-only': { param: 'js-server-only', kind: 'bool' },
+      'js-meta-only': { param: 'js-meta-only', kind: 'bool' }, details: { param: 'details', kind: 'bool' },
+      account: { param: 'account', kind: 'string' }, stream: { param: 'stream', kind: 'string' },
+    },
+  },
 };
 
 const CONN_STATES = ['open', 'closed', 'all'];
 
 /** A request nats-server refuses before running the report (bad JSON): code 400 and no `data`. */
-class BadRequestBody extends Error {}
+export class BadRequestBody extends Error {}
 
 /** Subscribes the system account to every report's PING and per-server subject. Cheap: no work until a request comes. */
 export function serveSystemRequests(monitor: MonitorServer): void {
@@ -90,7 +96,7 @@ async function answer(monitor: MonitorServer, report: SystemReport, reply: strin
     const failed = (result.status ?? 200) >= 400 && (typeof result.body === 'string' || Buffer.isBuffer(result.body));
     envelope = failed
       ? { server: serverInfo(server), data: null, error: { code: 500, description: String(result.body) } }
-      : { server: serverInfo(server), data: result.body };
+      : { server: serverInfo(server), data: resultData(result) };
   } catch (err) {
     if (!(err instanceof BadRequestBody)) server.logger.error(`System request for ${report.path} failed: ${(err as Error).message}`);
     envelope = { server: serverInfo(server), error: { code: 400, description: (err as Error).message } };
@@ -99,11 +105,11 @@ async function answer(monitor: MonitorServer, report: SystemReport, reply: strin
   if (system !== null) server.publish(system.account, reply, '', null, Buffer.from(goJson(envelope, false)));
 }
 
-function serverInfo(server: Server): Record<string, unknown> {
+export function serverInfo(server: Server): Record<string, unknown> {
   return server.system?.serverInfo() ?? {};
 }
 
-function parseOptions(body: string): Record<string, unknown> {
+export function parseOptions(body: string): Record<string, unknown> {
   const text = body.trim();
   if (text === '') return {};
   let value: unknown;
@@ -130,7 +136,7 @@ function goJsonKind(value: unknown): string {
   return typeof value;
 }
 
-function toQuery(report: SystemReport, options: Record<string, unknown>): URLSearchParams {
+export function toQuery(report: SystemReport, options: Record<string, unknown>): URLSearchParams {
   const query = new URLSearchParams();
   for (const [key, value] of Object.entries(options)) {
     const field = Object.hasOwn(report.fields, key) ? report.fields[key] : undefined;

@@ -27,7 +27,7 @@ describe('monitoring - JetStream off', () => {
     });
   }
 
-  for (const query of ['', '?js-enabled-only=true', '?js-server-only=true', '?js-enabled=true']) {
+  for (const query of ['', '?js-enabled-only=true', '?js-server-only=true', '?js-enabled=true', '?js-meta-only=true']) {
     it(`/healthz${query}: ok, as nats-server`, async () => {
       const [expected, actual] = await Promise.all([get(`${nats.monitorUrl}/healthz${query}`), get(`${natrium.monitorUrl}/healthz${query}`)]);
       assert.equal(actual.status, expected.status);
@@ -74,6 +74,12 @@ describe('monitoring - /healthz with a stream that failed to load (nats-server 2
       status_code: 503,
       errors: [{ type: 'STREAM', account: '$G', stream: 'ORDERS', error: "JetStream stream '$G > ORDERS' could not be recovered" }],
     });
+  });
+
+  it('js-meta-only (2.10) checks as much as a plain /healthz: without clustering there is no meta layer to stop at', async () => {
+    const answer = await get(`${monitorUrl}/healthz?js-meta-only=true`);
+    assert.equal(answer.status, 503);
+    assert.deepEqual(JSON.parse(answer.text), { status: 'unavailable', error: "JetStream stream '$G > ORDERS' could not be recovered" });
   });
 
   it('is healthy when only the server (js-server-only) or JetStream being on (js-enabled-only) is asked about', async () => {

@@ -2,7 +2,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { fieldDiff, fieldTypes, namesInOrder, runScenario, startMonitored, type MonitoredServer } from './support.js';
+import { fieldDiff, fieldTypes, getJson, namesInOrder, runScenario, startMonitored, type MonitoredServer } from './support.js';
 
 let natrium: MonitoredServer;
 let nats: MonitoredServer;
@@ -65,6 +65,25 @@ describe('$SYS monitoring requests compared with nats-server', () => {
     });
   }
 
+  for (const [filter, names] of [['reply.*', ['alpha']], ['orders.new', ['alpha', 'beta']], ['nothing.here', []]] as const) {
+    test(`PING.CONNZ filter_subject ${filter}: the open connections with a colliding subscription`, async () => {
+      const body = JSON.stringify({ acc: 'APP', filter_subject: filter, subscriptions_detail: true });
+      const { ours, theirs } = await askBoth('$SYS.REQ.SERVER.PING.CONNZ', body);
+      assert.deepEqual(namesInOrder(ours.data), names);
+      assert.deepEqual(namesInOrder(ours.data), namesInOrder(theirs.data));
+      // The filter leaves `total` (every open connection of the account) as it was.
+      const total = (r: Record<string, unknown>) => (r.data as { total: number }).total;
+      assert.equal(total(ours), total(theirs));
+    });
+  }
+
+  test('filter_subject over HTTP is ignored, as by nats-server 2.9.10', async () => {
+    for (const target of [natrium, nats]) {
+      const report = await getJson(target, '/connz?acc=APP&filter_subject=reply.x');
+      assert.deepEqual(namesInOrder(report.body), ['alpha', 'beta'], target.kind);
+    }
+  });
+
   test('SUBSZ over $SYS lists the same client subscriptions', async () => {
     const { ours, theirs } = await askBoth('$SYS.REQ.SERVER.PING.SUBSZ', JSON.stringify({ subscriptions: true, account: 'APP', test: 'orders.new' }));
     const subjects = (r: Record<string, unknown>) => ((r.data as { subscriptions_list?: { subject: string }[] }).subscriptions_list ?? []).map((s) => s.subject).sort();
@@ -88,6 +107,7 @@ describe('$SYS monitoring requests compared with nats-server', () => {
     ['$SYS.REQ.SERVER.PING.ACCOUNTZ', '{"account":"NOPE"}'],
     ['$SYS.REQ.SERVER.PING.CONNZ', 'xx'],
     ['$SYS.REQ.SERVER.PING.CONNZ', '{"auth":"yes"}'],
+    ['$SYS.REQ.SERVER.PING.CONNZ', '{"filter_subject":"orders.new"}'],
   ] as const) {
     test(`${subject} ${body}: nats-server's error`, async () => {
       const { ours, theirs } = await askBoth(subject, body);

@@ -31,13 +31,17 @@ for (const kind of SERVERS) {
       assert.equal(msg?.string(), 'yes');
     }
 
-    it('an unknown operation: -ERR, then a close frame 1002 (protocol error)', async () => {
+    it('an unknown operation: -ERR, then a close frame 1002 "Protocol Violation"; the log names the client wid:', async () => {
       const raw = await rawWs(server.wsUrl);
       raw.send(CONNECT);
       raw.send('FOO BAR\r\n');
       await raw.untilClosed();
       assert.match(raw.text, /-ERR 'Unknown Protocol Operation'\r\n/);
       assert.equal(raw.closeCode, 1002);
+      assert.equal(raw.closeReason, 'Protocol Violation');
+      // The server logged the parser error before it closed; websocket clients are `wid:` in log lines.
+      assert.match(server.server.output(), /\[ERR\] [\d.]+:\d+ - wid:\d+ - Client parser ERROR/);
+      assert.doesNotMatch(server.server.output(), / - cid:\d+ - Client parser ERROR/);
       await bystanderStillServed();
     });
 
