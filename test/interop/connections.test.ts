@@ -56,6 +56,8 @@ for (const kind of SERVERS) {
         open.push(check);
         const service = `${subject}.after`;
         check.subscribe(service, { callback: (_err, m) => m.respond('alive') });
+        // The SUB must have reached the server before the request: another connection's request can overtake it.
+        await check.flush();
         const answer = await within(publisher.request(service, '', { timeout: 5000 }), 6000, 'request after the mass close');
         assert.equal(answer.string(), 'alive');
       });
