@@ -2,7 +2,6 @@
 
 import os from 'node:os';
 import type { Duplex } from 'node:stream';
-import { createServer as createServerKeyPair, type KeyPair } from '@nats-io/nkeys';
 import type { Options } from '../config/options.js';
 import { ClosedReason, WireError, type ClosedReasonText } from '../protocol/wire-errors.js';
 import type { ConnectOptions } from '../protocol/connect-options.js';
@@ -14,6 +13,7 @@ import type { AccountClaims } from '../auth/jwt-claims.js';
 import { SystemAccountServices } from './system-account.js';
 import { claimUpdateResponse, type AccountResolver } from '../auth/resolvers.js';
 import { Account, GLOBAL_ACCOUNT } from './account.js';
+import { createServerIdentity, type ServerIdentity } from './server-identity.js';
 import { Client } from './client.js';
 import { deliverToMatches, onInternalError } from './delivery.js';
 import { Logger } from './logger.js';
@@ -36,7 +36,7 @@ export class Server {
   readonly logger: Logger;
   readonly id: string;
   /** The server's NKey pair: `id` is its public key; it signs auth callout requests. */
-  private readonly identity: KeyPair;
+  private readonly identity: ServerIdentity;
   readonly name: string;
   readonly startTime = new Date();
   readonly accounts = new Map<string, Account>();
@@ -87,8 +87,8 @@ export class Server {
   constructor(options: Options, logger?: Logger) {
     this.options = options;
     this.logger = logger ?? new Logger({ debug: options.debug, trace: options.trace, logtime: options.logtime, logFile: options.logFile, logSizeLimit: options.logSizeLimit });
-    this.identity = createServerKeyPair();
-    this.id = this.identity.getPublicKey();
+    this.identity = createServerIdentity();
+    this.id = this.identity.publicKey;
     this.name = options.serverName || this.id;
     this.globalAccount = this.registerAccount(GLOBAL_ACCOUNT);
     this.authenticator = this.buildAuthenticator(options);
