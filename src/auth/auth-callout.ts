@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { TLSSocket, type PeerCertificate } from 'node:tls';
 import type { KeyPair } from '@nats-io/nkeys';
+import type { ConnectOptions } from '../protocol/connect-options.js';
 import { isPublicKey } from './credentials.js';
 import { decodeJwt, decodeUserJwt, encodeJwt, isBlocking, validateClaims, type ClaimsData, type UserClaims } from './jwt.js';
 import { CompiledPermissions, permissionsFromClaims, type ClientPermissions, type PermissionsSpec } from './permissions.js';
@@ -35,19 +36,8 @@ export interface CalloutClientTls {
   verified_chains?: string[][];
 }
 
-/** The CONNECT fields a request carries (protocol/connect-options.ts has them all). */
-export interface CalloutConnect {
-  user: string;
-  pass: string;
-  authToken: string;
-  nkey: string;
-  sig: string;
-  jwt: string;
-  name: string;
-  lang: string;
-  version: string;
-  protocol: number;
-}
+/** The CONNECT fields a request carries. */
+export type CalloutConnect = Pick<ConnectOptions, 'user' | 'pass' | 'authToken' | 'nkey' | 'sig' | 'jwt' | 'name' | 'lang' | 'version' | 'protocol'>;
 
 /** The connecting client. */
 export interface CalloutClient {

@@ -193,15 +193,4 @@ export async function rawConnect(port: number, connect: Record<string, unknown> 
   return raw;
 }
 
-/** Deterministic bytes of a given size (not all the same, so corruption and truncation show). */
-export function patternBytes(size: number, seed = 1): Uint8Array {
-  const out = new Uint8Array(size);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < size; i++) {
-    x ^= x << 13; x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5; x >>>= 0;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
+export { patternBytes } from '../helpers/random.js';

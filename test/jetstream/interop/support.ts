@@ -152,18 +152,7 @@ export const sleep = (ms: number): Promise<void> => new Promise((resolve) => set
 
 export const text = (data: Uint8Array): string => new TextDecoder().decode(data);
 
-/** Deterministic bytes of a given size (not all the same, so corruption and truncation show). */
-export function patternBytes(size: number, seed = 1): Uint8Array {
-  const out = new Uint8Array(size);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < size; i++) {
-    x ^= x << 13; x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5; x >>>= 0;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
+export { patternBytes } from '../../helpers/random.js';
 
 /** Collects `n` messages from an async iterable (stops early after `n`), guarded by `ms`. */
 export async function take<T>(iter: AsyncIterable<T>, n: number, ms: number, what: string): Promise<T[]> {
