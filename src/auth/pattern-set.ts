@@ -128,9 +128,3 @@ export function isSubsetMatch(subject: string, test: string): boolean {
   return tokens.length === testTokens.length;
 }
 
-/** Whether a subject has a `*` or `>` token. */
-export function hasWildcard(subject: string): boolean {
-  const tokens = subject.split('.');
-  for (const token of tokens) if (token === '*' || token === '>') return true;
-  return false;
-}

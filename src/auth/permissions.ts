@@ -1,6 +1,7 @@
 // Compiled publish/subscribe permissions with nats-server's evaluation order, and per-client caches.
 
-import { hasWildcard, isSubsetMatch, PatternSet } from './pattern-set.js';
+import { isSubsetMatch, PatternSet } from './pattern-set.js';
+import { isLiteral } from '../subjects/subject.js';
 import type { PermissionsClaim } from './jwt-claims.js';
 
 /**
@@ -129,7 +130,7 @@ export class CompiledPermissions {
    * subscriptions, so such a client's deliveries must be filtered (nats-server loadMsgDenyFilter).
    */
   subscriptionNeedsDeliveryFilter(subject: string): boolean {
-    if (this.subscribeDeny === null || !hasWildcard(subject)) return false;
+    if (this.subscribeDeny === null || isLiteral(subject)) return false;
     for (const entry of this.subscribeDeny.entries) if (entry.queue === '' && isSubsetMatch(entry.subject, subject)) return true;
     return false;
   }
@@ -148,7 +149,7 @@ function queueMatches(queue: string, queues: readonly string[]): boolean {
   if (queues.length === 0) return true;
   for (const name of queues) {
     // '*' and '>' may be literal parts of queue names, so compare literally first.
-    if (queue === name || (hasWildcard(name) && isSubsetMatch(queue, name))) return true;
+    if (queue === name || (!isLiteral(name) && isSubsetMatch(queue, name))) return true;
   }
   return false;
 }
@@ -165,19 +166,21 @@ export class ClientPermissions {
   private readonly publishCache = new Map<string, boolean>();
   private readonly replies: Map<string, ReplyAllowance> | null;
   private denyCache: Map<string, boolean> | null = null;
+  /** Reply allowances held before the next prune. */
+  private pruneAt = REPLY_LIMIT;
 
   constructor(readonly compiled: CompiledPermissions) {
     this.replies = compiled.response !== null ? new Map() : null;
   }
 
   /** Whether the client may publish to `subject`; a reply allowance is consumed when one is used. */
-  canPublish(subject: string, now = Date.now()): boolean {
+  canPublish(subject: string, now?: number): boolean {
     const compiled = this.compiled;
     if (!compiled.checksPublish) return true;
     const cached = this.publishCache.get(subject);
     if (cached !== undefined) return cached;
     const allowed = compiled.evaluatePublish(subject);
-    if (!allowed && this.replies !== null) return this.useReply(subject, now);
+    if (!allowed && this.replies !== null) return this.useReply(subject, now ?? Date.now());
     if (this.publishCache.size >= PUBLISH_CACHE_LIMIT) prune(this.publishCache);
     this.publishCache.set(subject, allowed);
     return allowed;
@@ -205,7 +208,7 @@ export class ClientPermissions {
     const replies = this.replies;
     if (replies === null || reply === '') return;
     replies.set(reply, { since: now, count: 0 });
-    if (replies.size > REPLY_LIMIT) this.pruneReplies(now);
+    if (replies.size > this.pruneAt) this.pruneReplies(now);
   }
 
   /** Whether reply subjects are tracked at all (so the core can skip noteReplySubject cheaply). */
@@ -213,13 +216,19 @@ export class ClientPermissions {
     return this.replies !== null;
   }
 
+  /**
+   * Drops spent and expired allowances (live ones stay, as in nats-server). The next prune waits until another
+   * REPLY_LIMIT have been added, so a responder with many live allowances does not walk them all per request.
+   */
   private pruneReplies(now: number): void {
+    const replies = this.replies!;
     const limits = this.compiled.response!;
-    for (const [reply, allowance] of this.replies!) {
+    for (const [reply, allowance] of replies) {
       if ((limits.maxMsgs > 0 && allowance.count >= limits.maxMsgs) || (limits.expiresMs > 0 && now - allowance.since > limits.expiresMs)) {
-        this.replies!.delete(reply);
+        replies.delete(reply);
       }
     }
+    this.pruneAt = Math.max(REPLY_LIMIT, replies.size + REPLY_LIMIT);
   }
 
   /** Whether the client may subscribe; turns on the delivery filter when the subscription widens a deny. */
@@ -228,6 +237,11 @@ export class ClientPermissions {
     const allowed = compiled.evaluateSubscribe(subject, queue);
     if (allowed && !this.deliveryFilter && compiled.subscriptionNeedsDeliveryFilter(subject)) this.deliveryFilter = true;
     return allowed;
+  }
+
+  /** A subscription made under earlier permissions: turns the delivery filter on if it widens a deny. */
+  noteExistingSubscription(subject: string): void {
+    if (!this.deliveryFilter && this.compiled.subscriptionNeedsDeliveryFilter(subject)) this.deliveryFilter = true;
   }
 
   /** With the delivery filter on: whether a message on `subject` may be delivered to this client. */

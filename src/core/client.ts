@@ -161,7 +161,7 @@ export class Client implements ParserHandler {
     // As nats-server: the time from accepting the connection (and sending INFO) to its CONNECT is the first
     // round-trip estimate, so /connz has an rtt before any PING. It does not count as measured: the first
     // ping timer still PINGs (about 2 s after the connection) to measure it properly.
-    this.rttMs = Math.max(performance.now() - this.acceptedAt, 0.001);
+    if (!this.connectReceived) this.rttMs = Math.max(performance.now() - this.acceptedAt, 0.001);
     // As nats-server: a websocket client without a JWT in CONNECT uses the one from its cookie.
     if (connect.jwt === '' && this.cookieJwt !== '') connect.jwt = this.cookieJwt;
     // As nats-server: the auth timer covers the wait for CONNECT, not the decision on it (a callout may take a while).
@@ -173,14 +173,28 @@ export class Client implements ParserHandler {
     if (outcome instanceof Promise) {
       // A bcrypt check or an account lookup is under way: read nothing more from this client until it is done.
       this.holdInput();
-      void outcome.then((result) => {
+      outcome.then((result) => {
         if (this.closed) return;
         this.finishConnect(connect, result);
         this.releaseInput();
+      }).catch((err: unknown) => {
+        // As in onData: an internal error closes this connection only, never the process.
+        this.server.logger.error(`${this.logPrefix}CONNECT failed: ${(err as Error).stack ?? String(err)}`);
+        this.close(ClosedReason.ProtocolViolation, true);
       });
       return;
     }
     this.finishConnect(connect, outcome);
+  }
+
+  /**
+   * New permissions (CONNECT, or a reload / claims update): the delivery filter is set as the subscriptions
+   * are made, so subscriptions that already exist must turn it on in the new object too.
+   */
+  setPermissions(permissions: ClientPermissions | null): void {
+    this.permissions = permissions;
+    if (permissions === null) return;
+    for (const sub of this.subscriptions.values()) permissions.noteExistingSubscription(sub.subject);
   }
 
   private finishConnect(connect: ConnectOptions, outcome: AuthOutcome): void {
@@ -194,8 +208,14 @@ export class Client implements ParserHandler {
       this.sendErrAndClose(WireError.InvalidClientProtocol, ClosedReason.BadClientProtocolVersion);
       return;
     }
+    // A repeated CONNECT may not move the connection to another account: its subscriptions live in this one.
+    if (this.connectReceived && outcome.account !== this.account.name) {
+      this.debug(`a second CONNECT names another account (${outcome.account})`);
+      this.authViolation();
+      return;
+    }
     this.user = outcome.user;
-    this.permissions = outcome.permissions;
+    this.setPermissions(outcome.permissions);
     if (!server.bindAccount(this, outcome)) {
       this.sendErrAndClose(WireError.MaxAccountConnections, ClosedReason.MaxAccountConnectionsExceeded);
       return;

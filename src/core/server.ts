@@ -424,7 +424,7 @@ export class Server {
       this.flushDirty();
       return;
     }
-    client.permissions = outcome.permissions;
+    client.setPermissions(outcome.permissions);
   }
 
   /**

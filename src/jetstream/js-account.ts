@@ -289,10 +289,12 @@ export class JetStreamAccount implements StreamOwner {
    * Only checked when such a limit is configured, so unlimited servers pay nothing per message.
    */
   wouldExceedStorage(storage: 'memory' | 'file', size: number): boolean {
+    const used = () => (storage === 'memory' ? this.memoryUsed : this.storageUsed);
+    // The account's own limit counts even at 0 (e.g. a JWT whose JetStream was taken away); the server's 0 means none.
     const accountLimit = storage === 'memory' ? this.limits?.maxMemory ?? -1 : this.limits?.maxStore ?? -1;
-    const limit = accountLimit >= 0 ? accountLimit : storage === 'memory' ? this.options.maxMemoryStore : this.options.maxFileStore;
-    if (limit <= 0) return false;
-    return (storage === 'memory' ? this.memoryUsed : this.storageUsed) + size > limit;
+    if (accountLimit >= 0) return used() + size > accountLimit;
+    const serverLimit = storage === 'memory' ? this.options.maxMemoryStore : this.options.maxFileStore;
+    return serverLimit > 0 && used() + size > serverLimit;
   }
 
   private sumUsage(): void {

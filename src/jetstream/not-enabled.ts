@@ -4,10 +4,9 @@ import type { Account } from '../core/account.js';
 import type { Server } from '../core/server.js';
 import type { Subscription } from '../core/subscription.js';
 import { apiError } from './api-errors.js';
+import { JS_API_ALL } from './api-constants.js';
 import type { ApiRouter } from './api/router.js';
 import { publishFromJetStream } from './internal-publish.js';
-
-const JS_API_ALL = '$JS.API.>';
 
 /**
  * The fields nats-server's Go response types always write (no omitempty), so they follow the error even

@@ -76,15 +76,28 @@ export function accstatz(server: Server, names: string[], includeUnused: boolean
   return { server_id: server.id, now: goTime(new Date()), account_statz: statz };
 }
 
+/** An account's message counters: the closed connections' (kept on the account) plus the open ones', summed now. */
+export interface AccountTraffic {
+  inMsgs: number;
+  inBytes: number;
+  outMsgs: number;
+  outBytes: number;
+}
+
+export function accountTraffic(account: Account): AccountTraffic {
+  const traffic = { inMsgs: account.inMsgs, inBytes: account.inBytes, outMsgs: account.outMsgs, outBytes: account.outBytes };
+  for (const client of account.clients) {
+    traffic.inMsgs += client.inMsgs;
+    traffic.inBytes += client.inBytes;
+    traffic.outMsgs += client.outMsgs;
+    traffic.outBytes += client.outBytes;
+  }
+  return traffic;
+}
+
 /** Totals: the closed connections' (kept on the account) plus the open ones', summed now. */
 export function accountStat(account: Account): Record<string, unknown> {
-  let inMsgs = account.inMsgs, inBytes = account.inBytes, outMsgs = account.outMsgs, outBytes = account.outBytes;
-  for (const client of account.clients) {
-    inMsgs += client.inMsgs;
-    inBytes += client.inBytes;
-    outMsgs += client.outMsgs;
-    outBytes += client.outBytes;
-  }
+  const { inMsgs, inBytes, outMsgs, outBytes } = accountTraffic(account);
   return {
     acc: account.name,
     conns: account.clients.size,

@@ -5,7 +5,7 @@ import type { Options } from '../config/options.js';
 
 const LOOPBACK_HOSTS = new Set(['localhost', '::1', '[::1]']);
 
-export function isLoopbackHost(host: string): boolean {
+function isLoopbackHost(host: string): boolean {
   return LOOPBACK_HOSTS.has(host.toLowerCase()) || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 

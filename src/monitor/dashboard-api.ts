@@ -11,7 +11,7 @@ import { writeAccessDenied } from './api-access.js';
 import { decodeHeaders, encodeHeaders } from './nats-headers.js';
 
 /** JSON bodies above this are refused unread (a message itself is further bounded by max_payload). */
-export const API_BODY_LIMIT = 1024 * 1024 + 64 * 1024;
+const API_BODY_LIMIT = 1024 * 1024 + 64 * 1024;
 const DEFAULT_TIMEOUT_MS = 2000;
 const MAX_TIMEOUT_MS = 30_000;
 
@@ -43,7 +43,11 @@ async function guarded(server: Server, request: http.IncomingMessage, run: (body
     if (!/^application\/json\b/i.test(type)) throw new HttpError(415, 'Content-Type must be application/json');
     return await run(await readJsonBody(request, API_BODY_LIMIT));
   } catch (err) {
-    if (err instanceof HttpError) return { status: err.status, body: { error: err.message }, headers: { 'Cache-Control': 'no-store' } };
+    if (err instanceof HttpError) {
+      const headers: Record<string, string> = { 'Cache-Control': 'no-store' };
+      if (err.closeConnection) headers['Connection'] = 'close';
+      return { status: err.status, body: { error: err.message }, headers };
+    }
     throw err;
   }
 }
@@ -58,6 +62,7 @@ function parseMessage(server: Server, body: Record<string, unknown>): OutgoingMe
     if (typeof accountName !== 'string' || !server.accounts.has(accountName)) throw new HttpError(400, 'unknown account');
     account = server.accounts.get(accountName)!;
   }
+  if (account === server.system?.account) throw new HttpError(403, 'publishing or requesting in the system account is not allowed');
   const headers = encodeHeaders(body.headers);
   const bytes = Buffer.from(payload, encoding);
   if (bytes.length + (headers?.length ?? 0) > server.options.maxPayload) throw new HttpError(400, `message exceeds max_payload (${server.options.maxPayload} bytes)`);

@@ -20,7 +20,7 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 /** Everything from this server only; no inline script or style, no framing, no plugins, no form posts elsewhere. */
-export const CONTENT_SECURITY_POLICY = [
+const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
   "script-src 'self'",
   "style-src 'self'",

@@ -4,7 +4,7 @@ import type { Server } from '../core/server.js';
 import type { JetStream } from '../jetstream/jetstream.js';
 import { unrecoveredAssets, type UnrecoveredAsset } from '../jetstream/jsz-report.js';
 import type { EndpointResult } from './monitor-server.js';
-import { queryBool } from './go-query.js';
+import { queryBool } from './query-params.js';
 
 /** nats-server's NewJSNotEnabledError text. */
 const JS_NOT_ENABLED = 'JetStream not enabled';

@@ -2,8 +2,8 @@
 
 import type { Server } from '../core/server.js';
 import type { JetStream } from '../jetstream/jetstream.js';
-import type { EndpointHandler, EndpointResult, MonitorServer } from './monitor-server.js';
-import { QueryError, queryBool, queryInt } from './go-query.js';
+import type { EndpointResult, MonitorServer } from './monitor-server.js';
+import { queryBool, queryInt } from './query-params.js';
 import { healthz } from './healthz.js';
 // Types and small helpers only: nothing here loads the JetStream engine when JetStream is off.
 import { buildJszReport } from '../jetstream/jsz-report.js';
@@ -13,8 +13,8 @@ const DEFAULT_ACCOUNT_LIMIT = 1024;
 
 export function registerJetStreamEndpoints(monitor: MonitorServer, jetstream: JetStream | null): void {
   const server = monitor.server;
-  monitor.register('/jsz', withQueryErrors((query) => jsz(server, jetstream, query)));
-  monitor.register('/healthz', withQueryErrors((query) => healthz(server, jetstream, query)));
+  monitor.register('/jsz', (query) => jsz(server, jetstream, query));
+  monitor.register('/healthz', (query) => healthz(server, jetstream, query));
   if (jetstream !== null) monitor.varzSections.set('jetstream', () => varzJetStream(server, jetstream));
 }
 
@@ -27,18 +27,6 @@ function varzJetStream(server: Server, jetstream: JetStream): Record<string, unk
       memory: report['memory'], storage: report['storage'], reserved_memory: report['reserved_memory'], reserved_storage: report['reserved_storage'],
       accounts: report['accounts'], ha_assets: report['ha_assets'], api: report['api'],
     },
-  };
-}
-
-/** A bad parameter answers 400 with nats-server's plain text (no "Error: " prefix added by the registry). */
-function withQueryErrors(handler: (query: URLSearchParams) => EndpointResult | Promise<EndpointResult>): EndpointHandler {
-  return async (query) => {
-    try {
-      return await handler(query);
-    } catch (err) {
-      if (!(err instanceof QueryError)) throw err;
-      return { status: 400, body: err.message, contentType: 'text/plain; charset=utf-8' };
-    }
   };
 }
 

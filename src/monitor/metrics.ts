@@ -7,6 +7,8 @@ import type { JetStream } from '../jetstream/jetstream.js';
 import { accountTotals, sortedAccounts } from '../jetstream/jsz-report.js';
 import { NATRIUM_VERSION } from '../core/version.js';
 import type { MonitorServer } from './monitor-server.js';
+import { accountTraffic } from './accountz.js';
+import { totalSubscriptions } from './varz.js';
 import { PROMETHEUS_CONTENT_TYPE, PrometheusText, type Sample } from './prometheus-text.js';
 
 /** Started when the monitoring port opens, stopped when it closes. */
@@ -50,12 +52,10 @@ function scrape(server: Server, jetstream: JetStream | null, loopDelay: Interval
 }
 
 function addCoreMetrics(out: PrometheusText, server: Server): void {
-  let subscriptions = 0;
-  for (const account of server.accounts.values()) subscriptions += account.sublist.size;
   out
     .add('natrium_connections', 'gauge', 'Client connections open now', server.clients.size)
     .add('natrium_connections_total', 'counter', 'Client connections accepted since start', server.totalConnections)
-    .add('natrium_subscriptions', 'gauge', 'Subscriptions in every account, internal ones included (as nats-server counts them)', subscriptions)
+    .add('natrium_subscriptions', 'gauge', 'Subscriptions in every account, internal ones included (as nats-server counts them)', totalSubscriptions(server))
     .add('natrium_in_messages_total', 'counter', 'Messages received from clients', server.inMsgs)
     .add('natrium_in_bytes_total', 'counter', 'Payload bytes received from clients', server.inBytes)
     .add('natrium_out_messages_total', 'counter', 'Messages delivered to clients', server.outMsgs)
@@ -75,13 +75,7 @@ function addAccountMetrics(out: PrometheusText, server: Server): void {
   for (const name of names) {
     const account = server.accounts.get(name)!;
     const labels = { account: name };
-    const traffic = { inMsgs: account.inMsgs, inBytes: account.inBytes, outMsgs: account.outMsgs, outBytes: account.outBytes };
-    for (const client of account.clients) {
-      traffic.inMsgs += client.inMsgs;
-      traffic.inBytes += client.inBytes;
-      traffic.outMsgs += client.outMsgs;
-      traffic.outBytes += client.outBytes;
-    }
+    const traffic = accountTraffic(account);
     connections.push({ labels, value: account.clients.size });
     subscriptions.push({ labels, value: account.sublist.size });
     inMsgs.push({ labels, value: traffic.inMsgs });

@@ -5,7 +5,6 @@ import net from 'node:net';
 import type { Server } from '../core/server.js';
 import { createMonitorAuth, type MonitorAuth } from './monitor-auth.js';
 import { MonitorRequestError } from './query-params.js';
-import { jsonWithBigInts } from './go-query.js';
 
 /** What an endpoint answers: a value serialized as indented JSON (as nats-server does), or raw text/bytes. */
 export interface EndpointResult {
@@ -137,6 +136,16 @@ async function runHandler(handler: EndpointHandler, query: URLSearchParams, requ
     const text = err instanceof MonitorRequestError ? err.message : `Error: ${(err as Error).message}`;
     return { status: err instanceof MonitorRequestError ? err.status : 400, body: text, contentType: 'text/plain; charset=utf-8' };
   }
+}
+
+/**
+ * JSON indented like nats-server's, where bigint values are written with all their digits (uint64 fields
+ * such as an unlimited reservation, 18446744073709551615, which a JS number would round).
+ */
+function jsonWithBigInts(value: unknown, indent: number | undefined = 2): string {
+  const marker = '\u0000bigint:';
+  const text = JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? `${marker}${v.toString()}` : v), indent);
+  return text.replace(/"\\u0000bigint:(-?\d+)"/g, '$1');
 }
 
 /** JSON as Go's encoder writes it: indented by two spaces, with <, > and & escaped inside strings. */

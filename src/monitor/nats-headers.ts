@@ -1,5 +1,6 @@
 // NATS message headers for the dashboard API: builds a `NATS/1.0` block from JSON and parses one back.
 
+import { encodeHeaders as encodeProtocolHeaders, parseHeaders } from '../protocol/headers.js';
 import { HttpError } from './http-body.js';
 
 const HEADER_NAME = /^[!-9;-~]+$/;
@@ -8,18 +9,16 @@ const HEADER_NAME = /^[!-9;-~]+$/;
 export function encodeHeaders(input: unknown): Buffer | null {
   if (input === undefined || input === null) return null;
   if (typeof input !== 'object' || Array.isArray(input)) throw new HttpError(400, 'headers must be an object of strings');
-  let block = 'NATS/1.0\r\n';
-  let count = 0;
+  const entries: [string, string][] = [];
   for (const [name, raw] of Object.entries(input as Record<string, unknown>)) {
     if (!HEADER_NAME.test(name)) throw new HttpError(400, `bad header name ${JSON.stringify(name)}`);
     const values = Array.isArray(raw) ? raw : [raw];
     for (const value of values) {
       if (typeof value !== 'string' || /[\r\n]/.test(value)) throw new HttpError(400, `bad value for header ${name}`);
-      block += `${name}: ${value}\r\n`;
-      count++;
+      entries.push([name, value]);
     }
   }
-  return count === 0 ? null : Buffer.from(`${block}\r\n`, 'utf8');
+  return entries.length === 0 ? null : encodeProtocolHeaders(entries);
 }
 
 export interface ParsedHeaders {
@@ -30,15 +29,10 @@ export interface ParsedHeaders {
 }
 
 export function decodeHeaders(block: Buffer): ParsedHeaders {
-  const lines = block.toString('utf8').split('\r\n');
-  const first = /^NATS\/1\.0(?:\s+(\d{3})(?:\s+(.*))?)?$/.exec(lines[0] ?? '');
+  const { status, description, entries } = parseHeaders(block);
   const parsed: ParsedHeaders = { headers: {} };
-  if (first?.[1] !== undefined) parsed.status = Number(first[1]);
-  if (first?.[2]) parsed.description = first[2];
-  for (const line of lines.slice(1)) {
-    const colon = line.indexOf(':');
-    if (colon <= 0) continue;
-    (parsed.headers[line.slice(0, colon).trim()] ??= []).push(line.slice(colon + 1).trim());
-  }
+  if (status > 0) parsed.status = status;
+  if (description !== '') parsed.description = description;
+  for (const [name, value] of entries) (parsed.headers[name.trim()] ??= []).push(value);
   return parsed;
 }

@@ -55,7 +55,7 @@ function escapeHelp(text: string): string {
 }
 
 /** Label values: backslash, double quote and newline are escaped. */
-export function escapeLabelValue(value: string): string {
+function escapeLabelValue(value: string): string {
   return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 }
 

@@ -133,6 +133,14 @@ describe('dashboard HTTP API on a loopback monitoring port', () => {
     assert.equal((await post(base, '/api/publish', { subject: 'a', payload: 'x'.repeat(2 * 1024 * 1024) })).status, 413);
   });
 
+  it('refuses publishing and requesting in the system account', async () => {
+    for (const endpoint of ['/api/publish', '/api/request']) {
+      const answer = await post(base, endpoint, { subject: 'a', account: '$SYS' });
+      assert.equal(answer.status, 403);
+      assert.match(answer.body['error'], /system account/);
+    }
+  });
+
   it('refuses other methods, non-JSON content and cross-origin callers', async () => {
     assert.equal((await fetch(`${base}/api/publish`)).status, 405);
     const asText = await fetch(`${base}/api/publish`, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: '{"subject":"a"}' });

@@ -71,7 +71,7 @@ describe('monitoring - /jsz and /healthz compared with nats-server', () => {
 
   it('/jsz counts API requests and errors as they happen', async () => {
     const before = await getJson(`${natrium.monitorUrl}/jsz`);
-    await runScenario(natrium.server.url).catch(() => undefined);
+    await runScenario(natrium.server.url);
     const afterwards = await getJson(`${natrium.monitorUrl}/jsz`);
     // INFO, stream create x2, consumer create, stream info (missing) = 5 requests, 1 error.
     assert.equal(afterwards.api.total - before.api.total, 5);

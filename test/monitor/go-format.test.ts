@@ -1,7 +1,8 @@
 // Times and durations printed the way nats-server (Go) prints them in monitoring JSON.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { goDuration, goRtt, goTime, goUptime } from '../../src/monitor/go-format.js';
+import { goRtt, goTime, goUptime } from '../../src/monitor/go-format.js';
+import { formatGoDuration as goDuration } from '../../src/jetstream/consumer/go-time.js';
 
 test('durations read like Go time.Duration.String()', () => {
   assert.equal(goDuration(0), '0s');

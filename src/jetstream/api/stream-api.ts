@@ -1,7 +1,7 @@
 // The stream endpoints of the JetStream API: create, update, info, names, list, delete, purge, message get/delete, direct get.
 
 import { isValidSubject, subjectsCollide } from '../../subjects/subject.js';
-import { encodeHeaders, parseHeaders } from '../../protocol/headers.js';
+import { encodeHeaders } from '../../protocol/headers.js';
 import { apiError, type JsApiError, type JsApiErrorName } from '../api-errors.js';
 import { JsApiTypes, JS_API_LIST_LIMIT, JS_API_NAMES_LIMIT, JS_STREAM_INFO_SUBJECTS_LIMIT } from '../api-constants.js';
 import type { JetStreamAccount } from '../js-account.js';
@@ -214,8 +214,8 @@ export function directGetReply(stream: Stream, found: StoredMessage): { headers:
     `Nats-Time-Stamp: ${formatTimeNs(found.timestampNs)}\r\n\r\n`;
   // Most messages have no headers of their own: the block as encodeHeaders writes it, without parsing anything.
   if (found.headers === null || found.headers.length === 0) return { headers: Buffer.from(`NATS/1.0\r\n${streamHeaders}`), data: found.data };
-  const own = encodeHeaders(parseHeaders(found.headers).entries).toString('utf8');
-  return { headers: Buffer.from(own.slice(0, own.length - 2) + streamHeaders), data: found.data };
+  // As nats-server: the stored block byte for byte, its closing blank line replaced by the stream headers.
+  return { headers: Buffer.concat([found.headers.subarray(0, found.headers.length - 2), Buffer.from(streamHeaders)]), data: found.data };
 }
 
 /**

@@ -27,7 +27,10 @@ export interface FileStoreOptions {
    * Gather appended records in a write buffer and write them with one call per event-loop turn (a microtask
    * queued by the first append of the turn) instead of one write per message. The server's PubAcks leave in a
    * later Immediate, so an acknowledged message has still reached the OS. Not with syncAlways. Default false:
-   * store() then returns with the record written, which the store tests' crash copies rely on.
+   * store() then returns with the record written, which the store tests' crash copies rely on. The cost: if
+   * that one write fails (disk full, I/O error) the turn's records were already acknowledged — as with
+   * nats-server, whose message blocks are also flushed after the PubAck; the failure is logged and every
+   * later store fails, so nothing more is acknowledged.
    */
   writeBehind?: boolean;
   /** Where recently read block contents are kept (default: the process's shared cache); null reads every record from its file. */
@@ -295,8 +298,7 @@ export class FileStore extends IndexedStore {
     if (this.writeBehind && length <= WRITE_BUFFER_BYTES) {
       this.bufferRecord(block, length, entry, headers, data);
     } else {
-      const record = Buffer.allocUnsafe(length);
-      encodeRecordInto(record, 0, length, RecordKind.message, entry.seq, entry.timestampNs, entry.ttlMs, entry.subject, headers, data);
+      const record = encodeRecord(RecordKind.message, entry.seq, entry.timestampNs, entry.ttlMs, entry.subject, headers, data);
       this.flushPending();
       this.appendRecord(block, record);
     }

@@ -30,7 +30,7 @@ export const RECORD_OVERHEAD = RECORD_HEADER + 4;
 export const MAX_RECORD_LENGTH = 0x40000000;
 const TWO_32 = 0x100000000;
 
-export { crc32, tableCrc32 } from './crc32.js';
+export { crc32 } from './crc32.js';
 
 /** The fields of one record, as read from its header. */
 export class RecordView {

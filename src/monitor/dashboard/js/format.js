@@ -34,12 +34,6 @@ export function time(value) {
   return today ? d.toLocaleTimeString() : d.toLocaleString();
 }
 
-/** Seconds since a time, as monitoring reports it ('1h2m3s'); `value` is an RFC 3339 string. */
-export function since(value, now = Date.now()) {
-  const d = Date.parse(value);
-  return Number.isNaN(d) ? '–' : duration((now - d) / 1000);
-}
-
 export function duration(seconds) {
   if (!Number.isFinite(seconds) || seconds < 0) return '–';
   const s = Math.floor(seconds);
