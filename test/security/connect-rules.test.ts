@@ -41,7 +41,7 @@ for (const kind of SERVERS) {
       publisher.close();
     });
 
-    // nats-server 2.9.10 lets a second CONNECT re-authenticate; Natrium refuses one that names another account.
+    // nats-server 2.9.10 answers a second CONNECT for another account's user as if nothing changed; Natrium refuses it.
     it('a second CONNECT as a user of another account is refused', { skip: kind === 'nats' ? 'Natrium rule' : false }, async () => {
       const s = await startConf(kind, `accounts {
   A: { users: [ { user: a, password: pw } ] }
